@@ -1,0 +1,260 @@
+/* Elementwise ops. The loops are plain so that the compiler vectorises them. */
+#include <math.h>
+#include <string.h>
+
+#include "ops_internal.h"
+
+/* ---- binary: a (+ - * /) b, same shapes ---- */
+
+typedef enum binary_kind { BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_DIV } binary_kind_t;
+
+static void binary_backward(tape_t *t, const tape_node_t *nd)
+{
+    tensor_t *a = nd->in[0], *b = nd->in[1];
+    const float *dy = tensor_grad(t, nd->out), *y = nd->out->data;
+    float *da = a->requires_grad ? tensor_grad(t, a) : NULL;
+    float *db = b->requires_grad ? tensor_grad(t, b) : NULL;
+    if (!dy)
+        return;
+    size_t n = a->numel;
+    switch ((binary_kind_t)nd->i[0]) {
+    case BINARY_ADD:
+    case BINARY_SUB: {
+        float sign = nd->i[0] == BINARY_SUB ? -1.0f : 1.0f;
+        if (da)
+            for (size_t i = 0; i < n; i++)
+                da[i] += dy[i];
+        if (db)
+            for (size_t i = 0; i < n; i++)
+                db[i] += sign * dy[i];
+        break;
+    }
+    case BINARY_MUL:
+        if (da)
+            for (size_t i = 0; i < n; i++)
+                da[i] += dy[i] * b->data[i];
+        if (db)
+            for (size_t i = 0; i < n; i++)
+                db[i] += dy[i] * a->data[i];
+        break;
+    case BINARY_DIV: /* y = a / b: da = dy / b, db = -dy y / b */
+        if (da)
+            for (size_t i = 0; i < n; i++)
+                da[i] += dy[i] / b->data[i];
+        if (db)
+            for (size_t i = 0; i < n; i++)
+                db[i] -= dy[i] * y[i] / b->data[i];
+        break;
+    }
+}
+
+static tensor_t *binary(tape_t *t, tensor_t *a, tensor_t *b, binary_kind_t kind, const char *name)
+{
+    if (!op_ready(t, 2, a, b))
+        return NULL;
+    if (!tensor_same_shape(a, b))
+        return op_shape_mismatch(t, name, a, b);
+    tensor_t *ins[2] = {a, b};
+    tensor_t *y = op_output(t, a->ndim, a->shape, ins, 2);
+    if (!y)
+        return NULL;
+    const float *pa = a->data, *pb = b->data;
+    float *py = y->data;
+    size_t n = a->numel;
+    switch (kind) {
+    case BINARY_ADD:
+        for (size_t i = 0; i < n; i++)
+            py[i] = pa[i] + pb[i];
+        break;
+    case BINARY_SUB:
+        for (size_t i = 0; i < n; i++)
+            py[i] = pa[i] - pb[i];
+        break;
+    case BINARY_MUL:
+        for (size_t i = 0; i < n; i++)
+            py[i] = pa[i] * pb[i];
+        break;
+    case BINARY_DIV:
+        for (size_t i = 0; i < n; i++)
+            py[i] = pa[i] / pb[i];
+        break;
+    }
+    tape_node_t *nd = tape_push(t, name, binary_backward, y);
+    if (nd) {
+        nd->in[0] = a;
+        nd->in[1] = b;
+        nd->i[0] = kind;
+    }
+    return y;
+}
+
+tensor_t *op_add(tape_t *t, tensor_t *a, tensor_t *b) { return binary(t, a, b, BINARY_ADD, "add"); }
+tensor_t *op_sub(tape_t *t, tensor_t *a, tensor_t *b) { return binary(t, a, b, BINARY_SUB, "sub"); }
+tensor_t *op_mul(tape_t *t, tensor_t *a, tensor_t *b) { return binary(t, a, b, BINARY_MUL, "mul"); }
+tensor_t *op_div(tape_t *t, tensor_t *a, tensor_t *b) { return binary(t, a, b, BINARY_DIV, "div"); }
+
+/* ---- affine: scale * x + shift ---- */
+
+static void affine_backward(tape_t *t, const tape_node_t *nd)
+{
+    tensor_t *x = nd->in[0];
+    const float *dy = tensor_grad(t, nd->out);
+    float *dx = tensor_grad(t, x);
+    if (!dy || !dx)
+        return;
+    float scale = nd->f[0];
+    for (size_t i = 0; i < x->numel; i++)
+        dx[i] += scale * dy[i];
+}
+
+tensor_t *op_affine(tape_t *t, tensor_t *x, float scale, float shift)
+{
+    if (!op_ready(t, 1, x))
+        return NULL;
+    tensor_t *y = op_output(t, x->ndim, x->shape, &x, 1);
+    if (!y)
+        return NULL;
+    for (size_t i = 0; i < x->numel; i++)
+        y->data[i] = scale * x->data[i] + shift;
+    tape_node_t *nd = tape_push(t, "affine", affine_backward, y);
+    if (nd) {
+        nd->in[0] = x;
+        nd->f[0] = scale;
+    }
+    return y;
+}
+
+/* ---- unary functions ---- */
+
+static inline float sigmoidf(float z) { return 1.0f / (1.0f + expf(-z)); }
+
+static void unary_forward(unary_kind_t kind, const float *x, float *y, size_t n)
+{
+    switch (kind) {
+    case UNARY_SILU:
+        for (size_t i = 0; i < n; i++)
+            y[i] = x[i] * sigmoidf(x[i]);
+        break;
+    case UNARY_SIGMOID:
+        for (size_t i = 0; i < n; i++)
+            y[i] = sigmoidf(x[i]);
+        break;
+    case UNARY_EXP:
+        for (size_t i = 0; i < n; i++)
+            y[i] = expf(x[i]);
+        break;
+    case UNARY_SQRT:
+        for (size_t i = 0; i < n; i++)
+            y[i] = sqrtf(x[i]);
+        break;
+    case UNARY_GELU:
+        for (size_t i = 0; i < n; i++)
+            y[i] = 0.5f * x[i] * (1.0f + erff(x[i] * (float)M_SQRT1_2));
+        break;
+    case UNARY_SOFTPLUS:
+        for (size_t i = 0; i < n; i++)
+            y[i] = x[i] > 20.0f ? x[i] : log1pf(expf(x[i]));
+        break;
+    }
+}
+
+/* dy/dx at x, given y = f(x) */
+static inline float unary_slope(unary_kind_t kind, float x, float y)
+{
+    switch (kind) {
+    case UNARY_SILU: {
+        float s = sigmoidf(x);
+        return s * (1.0f + x * (1.0f - s));
+    }
+    case UNARY_SIGMOID:
+        return y * (1.0f - y);
+    case UNARY_EXP:
+        return y;
+    case UNARY_SQRT:
+        return 0.5f / y;
+    case UNARY_GELU:
+        return 0.5f * (1.0f + erff(x * (float)M_SQRT1_2)) +
+               x * expf(-0.5f * x * x) * (float)(0.5 * M_2_SQRTPI * M_SQRT1_2);
+    case UNARY_SOFTPLUS:
+        return x > 20.0f ? 1.0f : sigmoidf(x);
+    }
+    return 0.0f;
+}
+
+static void unary_backward(tape_t *t, const tape_node_t *nd)
+{
+    tensor_t *x = nd->in[0];
+    const float *dy = tensor_grad(t, nd->out), *y = nd->out->data;
+    float *dx = tensor_grad(t, x);
+    if (!dy || !dx)
+        return;
+    unary_kind_t kind = (unary_kind_t)nd->i[0];
+    for (size_t i = 0; i < x->numel; i++)
+        dx[i] += dy[i] * unary_slope(kind, x->data[i], y[i]);
+}
+
+tensor_t *op_unary(tape_t *t, tensor_t *x, unary_kind_t kind)
+{
+    static const char *const names[] = {"silu", "sigmoid", "exp", "sqrt", "gelu", "softplus"};
+    if (!op_ready(t, 1, x))
+        return NULL;
+    tensor_t *y = op_output(t, x->ndim, x->shape, &x, 1);
+    if (!y)
+        return NULL;
+    unary_forward(kind, x->data, y->data, x->numel);
+    tape_node_t *nd = tape_push(t, names[kind], unary_backward, y);
+    if (nd) {
+        nd->in[0] = x;
+        nd->i[0] = kind;
+    }
+    return y;
+}
+
+/* ---- scale_rows: y[r, c] = s[r] x[r, c] ---- */
+
+static void scale_rows_backward(tape_t *t, const tape_node_t *nd)
+{
+    tensor_t *x = nd->in[0], *s = nd->in[1];
+    const float *dy = tensor_grad(t, nd->out);
+    float *dx = x->requires_grad ? tensor_grad(t, x) : NULL;
+    float *ds = s->requires_grad ? tensor_grad(t, s) : NULL;
+    if (!dy)
+        return;
+    size_t rows = tensor_rows(x);
+    int cols = tensor_cols(x);
+    for (size_t r = 0; r < rows; r++) {
+        const float *dyr = dy + r * cols, *xr = x->data + r * cols;
+        if (dx)
+            for (int c = 0; c < cols; c++)
+                dx[r * cols + c] += s->data[r] * dyr[c];
+        if (ds) {
+            float acc = 0.0f;
+            for (int c = 0; c < cols; c++)
+                acc += dyr[c] * xr[c];
+            ds[r] += acc;
+        }
+    }
+}
+
+tensor_t *op_scale_rows(tape_t *t, tensor_t *x, tensor_t *s)
+{
+    if (!op_ready(t, 2, x, s))
+        return NULL;
+    if (s->numel != tensor_rows(x))
+        return op_shape_mismatch(t, "scale_rows", x, s);
+    tensor_t *ins[2] = {x, s};
+    tensor_t *y = op_output(t, x->ndim, x->shape, ins, 2);
+    if (!y)
+        return NULL;
+    size_t rows = tensor_rows(x);
+    int cols = tensor_cols(x);
+    for (size_t r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++)
+            y->data[r * cols + c] = s->data[r] * x->data[r * cols + c];
+    tape_node_t *nd = tape_push(t, "scale_rows", scale_rows_backward, y);
+    if (nd) {
+        nd->in[0] = x;
+        nd->in[1] = s;
+    }
+    return y;
+}

@@ -1,0 +1,74 @@
+/* The DeltaNet mixer (model.md §3) around the chunk loop. */
+#include <stdio.h>
+
+#include "madsweep/error.h"
+#include "madsweep/mixer.h"
+#include "madsweep/ops.h"
+
+static const float LINEAR_STD = 0.02f, CONV_BOUND = 0.5f; /* model.md §5 */
+static const float L2NORM_EPS = 1e-6f, RMSNORM_EPS = 1e-5f;
+
+static int add(params_t *p, const char *prefix, const char *name, int rows, int cols,
+               param_init_t init, float a, float b)
+{
+    char full[PARAM_NAME_MAX];
+    snprintf(full, sizeof full, "%s%s", prefix, name);
+    return cols ? params_add(p, full, 2, (int[]){rows, cols}, init, a, b)
+                : params_add(p, full, 1, (int[]){rows}, init, a, b);
+}
+
+int delta_net_add_params(params_t *p, const char *prefix, const mixer_shape_t *s,
+                         delta_net_layer_t *l)
+{
+    int d = s->d_model, h = s->heads;
+    l->q_proj = add(p, prefix, "q_proj.weight", d, d, INIT_NORMAL, LINEAR_STD, 0);
+    l->k_proj = add(p, prefix, "k_proj.weight", d, d, INIT_NORMAL, LINEAR_STD, 0);
+    l->v_proj = add(p, prefix, "v_proj.weight", d, d, INIT_NORMAL, LINEAR_STD, 0);
+    l->b_proj = add(p, prefix, "b_proj.weight", h, d, INIT_NORMAL, LINEAR_STD, 0);
+    l->q_conv = add(p, prefix, "q_conv.weight", d, 4, INIT_UNIFORM, -CONV_BOUND, CONV_BOUND);
+    l->k_conv = add(p, prefix, "k_conv.weight", d, 4, INIT_UNIFORM, -CONV_BOUND, CONV_BOUND);
+    l->v_conv = add(p, prefix, "v_conv.weight", d, 4, INIT_UNIFORM, -CONV_BOUND, CONV_BOUND);
+    l->o_norm = add(p, prefix, "o_norm.weight", s->head_dim, 0, INIT_ONES, 0, 0);
+    l->o_proj = add(p, prefix, "o_proj.weight", d, d, INIT_NORMAL, LINEAR_STD, 0);
+    return l->o_proj < 0 ? MS_ERR_RUN : MS_OK;
+}
+
+/* silu(conv4(x W^T)): the short-convolution path of q, k and v */
+static tensor_t *projected(tape_t *t, const params_t *p, int proj, int conv, tensor_t *x, int len)
+{
+    tensor_t *y = op_linear(t, x, params_tensor(t, p, proj), NULL);
+    return op_unary(t, op_conv4(t, y, params_tensor(t, p, conv), len), UNARY_SILU);
+}
+
+tensor_t *delta_net_forward(tape_t *t, const params_t *p, const delta_net_layer_t *l,
+                            const mixer_shape_t *s, const variant_t *variant,
+                            const double *constants, tensor_t *x, int len)
+{
+    int h = s->heads, d = s->head_dim, c = s->chunk;
+    tensor_t *q = projected(t, p, l->q_proj, l->q_conv, x, len);
+    tensor_t *k = projected(t, p, l->k_proj, l->k_conv, x, len);
+    tensor_t *v = projected(t, p, l->v_proj, l->v_conv, x, len);
+    tensor_t *beta = op_unary(t, op_linear(t, x, params_tensor(t, p, l->b_proj), NULL), UNARY_SIGMOID);
+    /* q and k are normalised per head; no 1/sqrt(d) on q (model.md §3) */
+    tensor_t *qc = op_l2norm(t, op_to_chunks(t, q, 0, h, d, len, c), L2NORM_EPS);
+    tensor_t *kc = op_l2norm(t, op_to_chunks(t, k, 0, h, d, len, c), L2NORM_EPS);
+    tensor_t *vc = op_to_chunks(t, v, 0, h, d, len, c);
+    tensor_t *bc = op_to_chunks(t, beta, 0, h, 1, len, c);
+    if (!qc || !kc || !vc || !bc)
+        return NULL;
+    int n_chunks = qc->shape[0];
+    tensor_t **o = arena_alloc(&t->arena, (size_t)n_chunks * sizeof *o);
+    if (!o)
+        return tape_fail(t, "delta_net", "out of memory");
+    if (chunk_loop(t, variant, constants, qc, kc, vc, bc, o) != MS_OK)
+        return NULL;
+    tensor_t *merged = op_from_chunks(t, o, n_chunks, h, len);
+    if (!merged)
+        return NULL;
+    int rows = merged->shape[0];
+    /* per-head RMSNorm over d, one weight vector shared by all heads */
+    tensor_t *heads = tensor_view(t, merged, 0, 2, (int[]){rows * h, d});
+    tensor_t *normed = op_rmsnorm(t, heads, params_tensor(t, p, l->o_norm), RMSNORM_EPS);
+    tensor_t *flat = tensor_view(t, normed, 0, 2, (int[]){rows, h * d});
+    return op_linear(t, flat, params_tensor(t, p, l->o_proj), NULL);
+}

@@ -1,0 +1,24 @@
+#include <stdio.h>
+
+#include "madsweep/error.h"
+#include "madsweep/model.h"
+#include "madsweep/ops.h"
+
+int swiglu_add_params(params_t *p, const char *prefix, int d_model, int hidden, swiglu_layer_t *l)
+{
+    char name[PARAM_NAME_MAX];
+    snprintf(name, sizeof name, "%sw1.weight", prefix);
+    l->w1 = params_add(p, name, 2, (int[]){hidden, d_model}, INIT_NORMAL, 0.02f, 0);
+    snprintf(name, sizeof name, "%sw2.weight", prefix);
+    l->w2 = params_add(p, name, 2, (int[]){hidden, d_model}, INIT_NORMAL, 0.02f, 0);
+    snprintf(name, sizeof name, "%sw3.weight", prefix);
+    l->w3 = params_add(p, name, 2, (int[]){d_model, hidden}, INIT_NORMAL, 0.02f, 0);
+    return l->w3 < 0 ? MS_ERR_RUN : MS_OK;
+}
+
+tensor_t *swiglu_forward(tape_t *t, const params_t *p, const swiglu_layer_t *l, tensor_t *x)
+{
+    tensor_t *gate = op_unary(t, op_linear(t, x, params_tensor(t, p, l->w1), NULL), UNARY_SILU);
+    tensor_t *up = op_linear(t, x, params_tensor(t, p, l->w2), NULL);
+    return op_linear(t, op_mul(t, gate, up), params_tensor(t, p, l->w3), NULL);
+}
