@@ -57,6 +57,10 @@ typedef struct trainer {
 /* Builds the model from the seed and allocates everything a run needs. */
 int trainer_create(trainer_t *tr, const run_config_t *cfg, const dataset_t *train, const dataset_t *test);
 void trainer_free(trainer_t *tr);
+/* One optimiser step on training rows rows[0..count): *loss is the batch's mean cross-entropy
+ * over its scored positions (*scored of them). A non-finite loss leaves the parameters as they
+ * were. */
+int trainer_step(trainer_t *tr, const int *rows, int count, double lr, double *loss, int64_t *scored);
 /* One epoch: training steps (each logged), then evaluation; updates tr->final and sets
  * tr->done when the run ends (last epoch, early stop, or a NaN loss). */
 int trainer_run_epoch(trainer_t *tr, runlog_t *log, epoch_row_t *row);

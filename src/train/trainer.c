@@ -75,9 +75,9 @@ static void gather_rows(trainer_t *tr, const dataset_t *d, const int *idx, int c
     }
 }
 
-/* One optimiser step on the gathered batch; *loss is the batch mean over scored positions. */
-static int train_step(trainer_t *tr, int count, double lr, double *loss, int64_t *scored_out)
+int trainer_step(trainer_t *tr, const int *rows, int count, double lr, double *loss, int64_t *scored_out)
 {
+    gather_rows(tr, tr->train, rows, count);
     int len = tr->train->length, micro = train_micro_batch(len, tr->cfg.batch_size);
     int64_t scored = 0;
     for (size_t i = 0; i < (size_t)count * len; i++)
@@ -178,10 +178,9 @@ int trainer_run_epoch(trainer_t *tr, runlog_t *log, epoch_row_t *out)
     epoch_order(tr, epoch);
     for (int first = 0; first < tr->train->count; first += bs) {
         int count = tr->train->count - first < bs ? tr->train->count - first : bs;
-        gather_rows(tr, tr->train, tr->order + first, count);
         double loss;
         int64_t scored;
-        if ((status = train_step(tr, count, lr, &loss, &scored)) != MS_OK)
+        if ((status = trainer_step(tr, tr->order + first, count, lr, &loss, &scored)) != MS_OK)
             return status;
         step_row_t row = {tr->step + !isfinite(loss), epoch, (float)loss, (float)lr};
         if (log && (status = runlog_append_step(log, &row)) != MS_OK)

@@ -208,8 +208,7 @@ static void test_generate_test_split_continues_the_training_stream(void)
         task_setting_t s;
         dataset_t shortrun[2], longrun[2];
         setting_pick(t, 0, &s);
-        if (strcmp(s.task->name, "fuzzy_recall") == 0)
-            continue;
+        bool fuzzy = strcmp(s.task->name, "fuzzy_recall") == 0;
         s.num_train = 200;
         s.num_test = 100;
         generate_or_fail(&s, &shortrun[0], &shortrun[1]);
@@ -217,8 +216,9 @@ static void test_generate_test_split_continues_the_training_stream(void)
         generate_or_fail(&s, &longrun[0], &longrun[1]);
         const size_t row0 = 200 * (size_t)shortrun[0].length;
         size_t n = 100 * (size_t)shortrun[1].length;
-        CU_ASSERT_EQUAL(memcmp(shortrun[1].inputs, longrun[0].inputs + row0, n * sizeof(int32_t)), 0);
         CU_ASSERT_EQUAL(memcmp(shortrun[0].inputs, longrun[0].inputs, row0 * sizeof(int32_t)), 0);
+        if (!fuzzy)
+            CU_ASSERT_EQUAL(memcmp(shortrun[1].inputs, longrun[0].inputs + row0, n * sizeof(int32_t)), 0);
         if (!is_recall(&s))
             CU_ASSERT_EQUAL(memcmp(shortrun[1].targets, longrun[0].targets + row0, n * sizeof(int32_t)), 0);
         for (int k = 0; k < 2; k++) {
