@@ -35,6 +35,10 @@ typedef enum unary_kind {
 } unary_kind_t;
 tensor_t *op_unary(tape_t *t, tensor_t *x, unary_kind_t kind);
 
+/* x [..., 2F] -> [..., F] = silu(a) * b, with a and b the first and second halves of each row
+ * (SwiGLU's gate, after one product for both of its input projections) */
+tensor_t *op_swiglu(tape_t *t, tensor_t *x);
+
 /* x [rows, cols] (any leading shape), s with one value per row -> y[r, c] = s[r] x[r, c] */
 tensor_t *op_scale_rows(tape_t *t, tensor_t *x, tensor_t *s);
 

@@ -49,6 +49,10 @@ int params_find(const params_t *p, const char *name); /* index or -1 */
 void params_zero_grad(params_t *p);
 /* A tensor over parameter i for this step, with its gradient when the tape records. */
 tensor_t *params_tensor(tape_t *t, const params_t *p, int i);
+/* One tensor over parameters first .. first+count-1, which must be adjacent in the table and
+ * share all but their first dimension: [sum of first dims, ...]. One matrix product then
+ * serves several projections (q, k and v; SwiGLU's w1 and w2). */
+tensor_t *params_span(tape_t *t, const params_t *p, int first, int count);
 void params_free(params_t *p);
 
 #endif

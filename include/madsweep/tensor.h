@@ -73,6 +73,9 @@ tensor_t *tensor_wrap(tape_t *t, float *data, float *grad, int ndim, const int *
 tensor_t *tensor_view(tape_t *t, tensor_t *x, size_t offset, int ndim, const int *shape);
 /* x's gradient buffer, allocated zeroed on first use (for a view: inside its base's). */
 float *tensor_grad(tape_t *t, tensor_t *x);
+/* The same, but when the gradient does not exist yet it is left unzeroed and *overwrite is set:
+ * the caller then writes every element with = instead of +=, saving a pass over memory. */
+float *tensor_grad_for_overwrite(tape_t *t, tensor_t *x, bool *overwrite);
 
 /* Sizes: the last dimension, and the product of all the others. */
 static inline int tensor_cols(const tensor_t *x) { return x->shape[x->ndim - 1]; }

@@ -49,8 +49,15 @@ int cli_parse(int argc, char **argv, int first, const char *command, const char 
         const char *eq = strchr(arg, '='), *value;
         size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
         snprintf(name, sizeof name, "%.*s", (int)len, arg + 2);
-        if (!accepted_option(accepted, name))
-            return ms_fail(MS_ERR_INPUT, "%s does not take --%s (it takes: --%s)", command, name, accepted);
+        if (!accepted_option(accepted, name)) {
+            char list[256] = "";
+            for (const char *p = accepted; *p;) {
+                size_t n = strcspn(p, ","), used = strlen(list);
+                snprintf(list + used, sizeof list - used, "%s--%.*s", used ? ", " : "", (int)n, p);
+                p += n + (p[n] == ',');
+            }
+            return ms_fail(MS_ERR_INPUT, "%s does not take --%s (it takes %s)", command, name, list);
+        }
         if (eq)
             value = eq + 1;
         else if (i + 1 < argc)
@@ -86,8 +93,13 @@ int cli_double(const char *text, const char *option, double lo, double hi, doubl
     char *end;
     errno = 0;
     double v = strtod(text, &end);
-    if (errno || end == text || *end != '\0' || !isfinite(v) || v < lo || v > hi)
+    if (errno || end == text || *end != '\0' || !isfinite(v) || v < lo || v > hi) {
+        if (lo > 0 && hi >= 1e300)
+            return ms_fail(MS_ERR_INPUT, "--%s %s: expected a positive number", option, text);
+        if (hi >= 1e300)
+            return ms_fail(MS_ERR_INPUT, "--%s %s: expected a number >= %g", option, text, lo);
         return ms_fail(MS_ERR_INPUT, "--%s %s: expected a number from %g to %g", option, text, lo, hi);
+    }
     *out = v;
     return MS_OK;
 }
@@ -110,7 +122,7 @@ static int apply_set(run_config_t *cfg, const char *pair)
         return task_setting_set(&cfg->setting, key, eq + 1);
     if (variant_constant_index(cfg->variant, key) >= 0) {
         double v = 0;
-        int status = cli_double(eq + 1, key, -1e30, 1e30, &v);
+        int status = cli_double(eq + 1, key, -1e300, 1e300, &v);
         return status ? status : run_config_set_constant(cfg, key, v);
     }
     char keys[512] = "";
@@ -148,9 +160,9 @@ int cli_run_config(const cli_options_t *o, run_config_t *cfg)
     if (status == MS_OK && o->epochs && (status = cli_int(o->epochs, "epochs", 1, 100000, &n)) == MS_OK)
         cfg->epochs = (int)n;
     if (status == MS_OK && o->lr)
-        status = cli_double(o->lr, "lr", 1e-12, 10, &cfg->lr);
+        status = cli_double(o->lr, "lr", 1e-300, 1e300, &cfg->lr);
     if (status == MS_OK && o->wd)
-        status = cli_double(o->wd, "wd", 0, 1e6, &cfg->weight_decay);
+        status = cli_double(o->wd, "wd", 0, 1e300, &cfg->weight_decay);
     return status == MS_OK ? run_config_validate(cfg) : status;
 }
 

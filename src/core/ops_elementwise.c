@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "fast_exp.h"
 #include "ops_internal.h"
 
 /* ---- binary: a (+ - * /) b, same shapes ---- */
@@ -126,22 +127,21 @@ tensor_t *op_affine(tape_t *t, tensor_t *x, float scale, float shift)
 
 /* ---- unary functions ---- */
 
-static inline float sigmoidf(float z) { return 1.0f / (1.0f + expf(-z)); }
 
-static void unary_forward(unary_kind_t kind, const float *x, float *y, size_t n)
+static void unary_forward(unary_kind_t kind, const float *restrict x, float *restrict y, size_t n)
 {
     switch (kind) {
     case UNARY_SILU:
         for (size_t i = 0; i < n; i++)
-            y[i] = x[i] * sigmoidf(x[i]);
+            y[i] = x[i] * fast_sigmoidf(x[i]);
         break;
     case UNARY_SIGMOID:
         for (size_t i = 0; i < n; i++)
-            y[i] = sigmoidf(x[i]);
+            y[i] = fast_sigmoidf(x[i]);
         break;
     case UNARY_EXP:
         for (size_t i = 0; i < n; i++)
-            y[i] = expf(x[i]);
+            y[i] = fast_expf(x[i]);
         break;
     case UNARY_SQRT:
         for (size_t i = 0; i < n; i++)
@@ -153,44 +153,53 @@ static void unary_forward(unary_kind_t kind, const float *x, float *y, size_t n)
         break;
     case UNARY_SOFTPLUS:
         for (size_t i = 0; i < n; i++)
-            y[i] = x[i] > 20.0f ? x[i] : log1pf(expf(x[i]));
+            y[i] = x[i] > 20.0f ? x[i] : log1pf(fast_expf(x[i]));
         break;
     }
 }
 
-/* dy/dx at x, given y = f(x) */
-static inline float unary_slope(unary_kind_t kind, float x, float y)
+/* dx += dy * f'(x), given y = f(x); one loop per kind so that each vectorises. */
+static void unary_backward_kernel(unary_kind_t kind, const float *restrict x, const float *restrict y,
+                                  const float *restrict dy, float *restrict dx, size_t n)
 {
     switch (kind) {
-    case UNARY_SILU: {
-        float s = sigmoidf(x);
-        return s * (1.0f + x * (1.0f - s));
-    }
+    case UNARY_SILU:
+        for (size_t i = 0; i < n; i++) {
+            float s = fast_sigmoidf(x[i]);
+            dx[i] += dy[i] * s * (1.0f + x[i] * (1.0f - s));
+        }
+        break;
     case UNARY_SIGMOID:
-        return y * (1.0f - y);
+        for (size_t i = 0; i < n; i++)
+            dx[i] += dy[i] * y[i] * (1.0f - y[i]);
+        break;
     case UNARY_EXP:
-        return y;
+        for (size_t i = 0; i < n; i++)
+            dx[i] += dy[i] * y[i];
+        break;
     case UNARY_SQRT:
-        return 0.5f / y;
-    case UNARY_GELU:
-        return 0.5f * (1.0f + erff(x * (float)M_SQRT1_2)) +
-               x * expf(-0.5f * x * x) * (float)(0.5 * M_2_SQRTPI * M_SQRT1_2);
+        for (size_t i = 0; i < n; i++)
+            dx[i] += dy[i] * 0.5f / y[i];
+        break;
+    case UNARY_GELU: /* Phi(x) + x phi(x) */
+        for (size_t i = 0; i < n; i++)
+            dx[i] += dy[i] * (0.5f * (1.0f + erff(x[i] * (float)M_SQRT1_2)) +
+                              x[i] * fast_expf(-0.5f * x[i] * x[i]) * (float)(0.5 * M_2_SQRTPI * M_SQRT1_2));
+        break;
     case UNARY_SOFTPLUS:
-        return x > 20.0f ? 1.0f : sigmoidf(x);
+        for (size_t i = 0; i < n; i++)
+            dx[i] += dy[i] * (x[i] > 20.0f ? 1.0f : fast_sigmoidf(x[i]));
+        break;
     }
-    return 0.0f;
 }
 
 static void unary_backward(tape_t *t, const tape_node_t *nd)
 {
     tensor_t *x = nd->in[0];
-    const float *dy = tensor_grad(t, nd->out), *y = nd->out->data;
+    const float *dy = tensor_grad(t, nd->out);
     float *dx = tensor_grad(t, x);
-    if (!dy || !dx)
-        return;
-    unary_kind_t kind = (unary_kind_t)nd->i[0];
-    for (size_t i = 0; i < x->numel; i++)
-        dx[i] += dy[i] * unary_slope(kind, x->data[i], y[i]);
+    if (dy && dx)
+        unary_backward_kernel((unary_kind_t)nd->i[0], x->data, nd->out->data, dy, dx, x->numel);
 }
 
 tensor_t *op_unary(tape_t *t, tensor_t *x, unary_kind_t kind)
@@ -207,6 +216,53 @@ tensor_t *op_unary(tape_t *t, tensor_t *x, unary_kind_t kind)
         nd->in[0] = x;
         nd->i[0] = kind;
     }
+    return y;
+}
+
+/* ---- swiglu: y = silu(a) * b for the two halves a, b of each row ---- */
+
+static void swiglu_backward(tape_t *t, const tape_node_t *nd)
+{
+    tensor_t *x = nd->in[0];
+    const float *dy = tensor_grad(t, nd->out);
+    float *dx = tensor_grad(t, x);
+    if (!dy || !dx)
+        return;
+    size_t rows = tensor_rows(x);
+    int f = tensor_cols(x) / 2;
+    for (size_t r = 0; r < rows; r++) {
+        const float *a = x->data + r * 2 * f, *b = a + f, *g = dy + r * f;
+        float *da = dx + r * 2 * f, *db = da + f;
+        for (int j = 0; j < f; j++) {
+            float s = fast_sigmoidf(a[j]);
+            da[j] += g[j] * b[j] * s * (1.0f + a[j] * (1.0f - s));
+            db[j] += g[j] * a[j] * s;
+        }
+    }
+}
+
+tensor_t *op_swiglu(tape_t *t, tensor_t *x)
+{
+    if (!op_ready(t, 1, x))
+        return NULL;
+    if (tensor_cols(x) % 2)
+        return tape_fail(t, "swiglu", "%d columns cannot be split in two halves", tensor_cols(x));
+    int shape[TENSOR_MAX_DIMS];
+    memcpy(shape, x->shape, sizeof shape);
+    int f = shape[x->ndim - 1] /= 2;
+    tensor_t *y = op_output(t, x->ndim, shape, &x, 1);
+    if (!y)
+        return NULL;
+    size_t rows = tensor_rows(x);
+    for (size_t r = 0; r < rows; r++) {
+        const float *a = x->data + r * 2 * f, *b = a + f;
+        float *yr = y->data + r * f;
+        for (int j = 0; j < f; j++)
+            yr[j] = a[j] * fast_sigmoidf(a[j]) * b[j];
+    }
+    tape_node_t *nd = tape_push(t, "swiglu", swiglu_backward, y);
+    if (nd)
+        nd->in[0] = x;
     return y;
 }
 

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "madsweep/task.h"
+#include "fast_exp.h"
 #include "ops_internal.h"
 
 static void cross_entropy_backward(tape_t *t, const tape_node_t *nd)
@@ -22,7 +23,7 @@ static void cross_entropy_backward(tape_t *t, const tape_node_t *nd)
         const float *lr = logits->data + r * v;
         float *dr = dl + r * v;
         for (int j = 0; j < v; j++) /* d/dlogit = softmax - onehot */
-            dr[j] += g * expf(lr[j] - lse[r]);
+            dr[j] += g * fast_expf(lr[j] - lse[r]);
         dr[targets[r]] -= g;
     }
 }
@@ -48,7 +49,7 @@ tensor_t *op_cross_entropy(tape_t *t, tensor_t *logits, const int32_t *targets, 
         for (int j = 1; j < v; j++)
             mx = fmaxf(mx, lr[j]);
         for (int j = 0; j < v; j++)
-            sum += expf(lr[j] - mx);
+            sum += fast_expf(lr[j] - mx);
         lse[r] = mx + logf(sum);
         total += (double)lse[r] - (double)lr[targets[r]];
     }

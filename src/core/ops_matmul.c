@@ -30,9 +30,10 @@ static void linear_backward(tape_t *t, const tape_node_t *nd)
     if (!dy)
         return;
     if (x->requires_grad) {
-        float *dx = tensor_grad(t, x);
+        bool fresh;
+        float *dx = tensor_grad_for_overwrite(t, x, &fresh);
         if (dx) /* dx [N, in] += dy [N, out] w [out, in] */
-            gemm_f32(false, false, n, in, out, 1.0f, dy, w->data, 1.0f, dx);
+            gemm_f32(false, false, n, in, out, 1.0f, dy, w->data, fresh ? 0.0f : 1.0f, dx);
     }
     if (w->requires_grad) {
         float *dw = tensor_grad(t, w);
@@ -98,26 +99,29 @@ static void bmm_backward(tape_t *t, const tape_node_t *nd)
     bool ta = nd->i[5], tb = nd->i[6];
     bmm_dims_t d = bmm_dims_of(nd);
     const float *dc = tensor_grad(t, nd->out);
-    float *da = a->requires_grad ? tensor_grad(t, a) : NULL;
-    float *db = b->requires_grad ? tensor_grad(t, b) : NULL;
+    bool fresh_a = false, fresh_b = false;
+    float *da = a->requires_grad ? tensor_grad_for_overwrite(t, a, &fresh_a) : NULL;
+    float *db = b->requires_grad ? tensor_grad_for_overwrite(t, b, &fresh_b) : NULL;
     if (!dc)
         return;
     size_t sa = (size_t)d.m * d.k, sb = d.nb_b == 1 ? 0 : (size_t)d.k * d.n, sc = (size_t)d.m * d.n;
     for (int i = 0; i < d.nb; i++) {
         const float *dci = dc + i * sc, *ai = a->data + i * sa, *bi = b->data + i * sb;
+        /* a fresh gradient is written, not added to; a shared b's is written by batch 0 only */
+        float beta_a = fresh_a ? 0.0f : 1.0f, beta_b = fresh_b && (sb || i == 0) ? 0.0f : 1.0f;
         /* With A' = op(A), B' = op(B): dA' = dC B'^T and dB' = A'^T dC, transposed back when
          * the operand was stored transposed. */
         if (da) {
             if (!ta)
-                gemm_f32(false, !tb, d.m, d.k, d.n, 1.0f, dci, bi, 1.0f, da + i * sa);
+                gemm_f32(false, !tb, d.m, d.k, d.n, 1.0f, dci, bi, beta_a, da + i * sa);
             else
-                gemm_f32(tb, true, d.k, d.m, d.n, 1.0f, bi, dci, 1.0f, da + i * sa);
+                gemm_f32(tb, true, d.k, d.m, d.n, 1.0f, bi, dci, beta_a, da + i * sa);
         }
         if (db) {
             if (!tb)
-                gemm_f32(!ta, false, d.k, d.n, d.m, 1.0f, ai, dci, 1.0f, db + i * sb);
+                gemm_f32(!ta, false, d.k, d.n, d.m, 1.0f, ai, dci, beta_b, db + i * sb);
             else
-                gemm_f32(true, ta, d.n, d.k, d.m, 1.0f, dci, ai, 1.0f, db + i * sb);
+                gemm_f32(true, ta, d.n, d.k, d.m, 1.0f, dci, ai, beta_b, db + i * sb);
         }
     }
 }

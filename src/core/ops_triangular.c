@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "fast_exp.h"
 #include "ops_internal.h"
 
 static bool square_blocks(const tensor_t *x, int *m, size_t *nb)
@@ -107,7 +108,7 @@ tensor_t *op_softmax_causal(tape_t *t, tensor_t *x)
         for (int c = 1; c <= r; c++)
             mx = fmaxf(mx, xr[c]);
         for (int c = 0; c <= r; c++) {
-            yr[c] = expf(xr[c] - mx);
+            yr[c] = fast_expf(xr[c] - mx);
             sum += yr[c];
         }
         for (int c = 0; c <= r; c++)

@@ -89,6 +89,18 @@ float *tensor_grad(tape_t *t, tensor_t *x)
     return x->grad;
 }
 
+float *tensor_grad_for_overwrite(tape_t *t, tensor_t *x, bool *overwrite)
+{
+    *overwrite = false;
+    if (x->grad || x->base) /* a view's gradient shares memory with its base's: zero it all */
+        return tensor_grad(t, x);
+    x->grad = arena_alloc(&t->arena, x->numel * sizeof(float));
+    if (!x->grad)
+        tape_fail(t, "gradient", "%s", ms_error_message());
+    *overwrite = x->grad != NULL;
+    return x->grad;
+}
+
 bool tensor_same_shape(const tensor_t *a, const tensor_t *b)
 {
     if (a->ndim != b->ndim)

@@ -33,26 +33,22 @@ int delta_net_add_params(params_t *p, const char *prefix, const mixer_shape_t *s
     return l->o_proj < 0 ? MS_ERR_RUN : MS_OK;
 }
 
-/* silu(conv4(x W^T)): the short-convolution path of q, k and v */
-static tensor_t *projected(tape_t *t, const params_t *p, int proj, int conv, tensor_t *x, int len)
-{
-    tensor_t *y = op_linear(t, x, params_tensor(t, p, proj), NULL);
-    return op_unary(t, op_conv4(t, y, params_tensor(t, p, conv), len), UNARY_SILU);
-}
 
 tensor_t *delta_net_forward(tape_t *t, const params_t *p, const delta_net_layer_t *l,
                             const mixer_shape_t *s, const variant_t *variant,
                             const double *constants, tensor_t *x, int len)
 {
     int h = s->heads, d = s->head_dim, c = s->chunk;
-    tensor_t *q = projected(t, p, l->q_proj, l->q_conv, x, len);
-    tensor_t *k = projected(t, p, l->k_proj, l->k_conv, x, len);
-    tensor_t *v = projected(t, p, l->v_proj, l->v_conv, x, len);
+    /* q, k, v = silu(conv4(x W^T)) as one product: the three projections and the three
+     * convolutions are adjacent parameters, so they form [3D, D] and [3D, 4] */
+    tensor_t *qkv = op_linear(t, x, params_span(t, p, l->q_proj, 3), NULL);
+    qkv = op_unary(t, op_conv4(t, qkv, params_span(t, p, l->q_conv, 3), len), UNARY_SILU);
     tensor_t *beta = op_unary(t, op_linear(t, x, params_tensor(t, p, l->b_proj), NULL), UNARY_SIGMOID);
     /* q and k are normalised per head; no 1/sqrt(d) on q (model.md §3) */
-    tensor_t *qc = op_l2norm(t, op_to_chunks(t, q, 0, h, d, len, c), L2NORM_EPS);
-    tensor_t *kc = op_l2norm(t, op_to_chunks(t, k, 0, h, d, len, c), L2NORM_EPS);
-    tensor_t *vc = op_to_chunks(t, v, 0, h, d, len, c);
+    int dm = s->d_model;
+    tensor_t *qc = op_l2norm(t, op_to_chunks(t, qkv, 0, h, d, len, c), L2NORM_EPS);
+    tensor_t *kc = op_l2norm(t, op_to_chunks(t, qkv, dm, h, d, len, c), L2NORM_EPS);
+    tensor_t *vc = op_to_chunks(t, qkv, 2 * dm, h, d, len, c);
     tensor_t *bc = op_to_chunks(t, beta, 0, h, 1, len, c);
     if (!qc || !kc || !vc || !bc)
         return NULL;

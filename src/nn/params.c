@@ -99,6 +99,22 @@ tensor_t *params_tensor(tape_t *t, const params_t *p, int i)
                        pi->shape);
 }
 
+tensor_t *params_span(tape_t *t, const params_t *p, int first, int count)
+{
+    const param_info_t *pi = &p->info[first];
+    int shape[TENSOR_MAX_DIMS];
+    memcpy(shape, pi->shape, sizeof shape);
+    for (int i = 1; i < count; i++) {
+        const param_info_t *next = &p->info[first + i];
+        if (next->ndim != pi->ndim || next->offset != pi->offset + (size_t)shape[0] * (pi->numel / pi->shape[0]) ||
+            memcmp(next->shape + 1, pi->shape + 1, sizeof(int) * (size_t)(pi->ndim - 1)) != 0)
+            return tape_fail(t, "params_span", "%s and %s are not adjacent parameters of one shape", pi->name,
+                             next->name);
+        shape[0] += next->shape[0];
+    }
+    return tensor_wrap(t, p->data + pi->offset, t->recording ? p->grad + pi->offset : NULL, pi->ndim, shape);
+}
+
 void params_free(params_t *p)
 {
     free(p->info);

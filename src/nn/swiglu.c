@@ -18,7 +18,7 @@ int swiglu_add_params(params_t *p, const char *prefix, int d_model, int hidden, 
 
 tensor_t *swiglu_forward(tape_t *t, const params_t *p, const swiglu_layer_t *l, tensor_t *x)
 {
-    tensor_t *gate = op_unary(t, op_linear(t, x, params_tensor(t, p, l->w1), NULL), UNARY_SILU);
-    tensor_t *up = op_linear(t, x, params_tensor(t, p, l->w2), NULL);
-    return op_linear(t, op_mul(t, gate, up), params_tensor(t, p, l->w3), NULL);
+    /* w1 and w2 are adjacent parameters: one product gives both halves */
+    tensor_t *both = op_linear(t, x, params_span(t, p, l->w1, 2), NULL);
+    return op_linear(t, op_swiglu(t, both), params_tensor(t, p, l->w3), NULL);
 }

@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,10 +42,11 @@ int run_config_set_constant(run_config_t *c, const char *name, double value)
 
 int run_config_validate(const run_config_t *c)
 {
-    if (!(c->lr > 0 && c->lr < 10))
-        return ms_fail(MS_ERR_INPUT, "lr %g is out of range: expected 0 < lr < 10", c->lr);
-    if (!(c->weight_decay >= 0 && c->weight_decay * c->lr < 1))
-        return ms_fail(MS_ERR_INPUT, "wd %g is out of range: expected wd >= 0 and lr * wd < 1", c->weight_decay);
+    /* No upper bounds: a diverging run is a result (stop reason "nan"), not an input error. */
+    if (!(c->lr > 0 && isfinite(c->lr)))
+        return ms_fail(MS_ERR_INPUT, "lr %g is out of range: expected a positive number", c->lr);
+    if (!(c->weight_decay >= 0 && isfinite(c->weight_decay)))
+        return ms_fail(MS_ERR_INPUT, "wd %g is out of range: expected a number >= 0", c->weight_decay);
     if (c->epochs < 1 || c->epochs > 100000)
         return ms_fail(MS_ERR_INPUT, "epochs %d is out of range: expected 1 to 100000", c->epochs);
     if (c->batch_size < 1)

@@ -10,7 +10,7 @@
 #include "madsweep/optim.h"
 #include "madsweep/train.h"
 
-enum { MICRO_BATCH_TOKENS = 16384, EVAL_BATCH = 128 };
+enum { MICRO_BATCH_TOKENS = 4096, EVAL_BATCH = 128 };
 
 int train_micro_batch(int seq_len, int batch_size)
 {

@@ -77,10 +77,20 @@ def ratio(ours, ref):
     return err / scale
 
 
+def read_group(f, group):
+    """Every dataset under /<group>, by its path below the group (a nested name keeps its '/', so it
+    cannot match a dotted parameter name and shows up as missing/extra)."""
+    out = {}
+    if group in f:
+        f[group].visititems(lambda name, obj: out.__setitem__(name, np.asarray(obj[()]))
+                            if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
 def check_probe_file(path, brief=False, out=print, noise_factor=0.0):
     """Returns True when the probe at `path` matches the reference model."""
     failures = []
-    rows = []   # (name, shape, max|ref|, ratio, ok)
+    rows = []   # (name, shape, max|ref|, ratio, f32 noise, ok)
 
     with h5py.File(path, "r") as f:
         try:
@@ -98,8 +108,8 @@ def check_probe_file(path, brief=False, out=print, noise_factor=0.0):
         targets = torch.from_numpy(np.asarray(f["targets"][()], dtype=np.int64))
         probe_logits = torch.from_numpy(np.asarray(f["logits"][()], dtype=np.float64))
         probe_loss = float(np.asarray(f["loss"][()]))
-        probe_params = {k: np.asarray(v[()]) for k, v in f["params"].items()} if "params" in f else {}
-        probe_grads = {k: np.asarray(v[()]) for k, v in f["grads"].items()} if "grads" in f else {}
+        probe_params = read_group(f, "params")
+        probe_grads = read_group(f, "grads")
 
     out(f"== {path}: variant={info['variant']} task={info['task']} V={info['vocab']} "
         f"B,L={tuple(inputs.shape)} C={info['chunk']} constants={json.dumps(info['constants'])}")
@@ -202,7 +212,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     ap.add_argument("probes", nargs="+", help="probe files written by `madsweep probe`")
     ap.add_argument("--brief", action="store_true", help="print only failing tensors and the summary lines")
-    ap.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     ap.add_argument("--noise-factor", type=float, default=0.0, metavar="K",
                     help="accept a tensor whose ratio is within K times its float32 noise even above 1e-3 "
                          "(default 0: the plain 1e-3 tolerance)")

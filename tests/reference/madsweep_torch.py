@@ -241,12 +241,15 @@ def chunk_loop(q, k, v, beta, variant=BASELINE, chunk_size=32, constants=None):
     S = torch.zeros(BH, dk, dv, dtype=q.dtype, device=q.device)
     extra_state = {}
     outs = []
+    # unbind: one backward per tensor instead of a full-size zero gradient per chunk slice
+    Qs, Ks, Us, Ws, Ps = (x.unbind(1) for x in (Q, K, U, W, P))
+    Vbs, QKs = (Vb.unbind(1), QK.unbind(1)) if spec.extra is not None else (None, None)
     for n in range(N):
-        Kn = K[:, n]
-        Ut = U[:, n] - W[:, n] @ S                                      # L2
-        O = Q[:, n] @ S + P[:, n] @ Ut                                  # L4
+        Kn = Ks[n]
+        Ut = Us[n] - Ws[n] @ S                                          # L2
+        O = Qs[n] @ S + Ps[n] @ Ut                                      # L4
         if spec.extra is not None:
-            O = O + spec.extra(Q[:, n], Kn, Vb[:, n], QK[:, n], c, incl)
+            O = O + spec.extra(Qs[n], Kn, Vbs[n], QKs[n], c, incl)
         G = Kn.transpose(-1, -2) @ Ut if spec.uses_G else None
         S = spec.update(S, G, Ut, Kn, n, extra_state, c)                # L5
         outs.append(O)
@@ -304,10 +307,12 @@ def gated_chunk_loop(q, k, v, beta, g, chunk_size=32):
 
     S = torch.zeros(BH, dk, dv, dtype=q.dtype, device=q.device)
     outs = []
+    Qgs, Us, Ws, Ps, Kds = (x.unbind(1) for x in (Qg, U, W, P, Kd))
+    decay_last = torch.exp(gam_last)[..., None].unbind(1)              # [BH, 1, 1] per chunk
     for n in range(N):
-        Ut = U[:, n] - W[:, n] @ S
-        outs.append(Qg[:, n] @ S + P[:, n] @ Ut)
-        S = torch.exp(gam_last[:, n])[:, :, None] * S + Kd[:, n].transpose(-1, -2) @ Ut
+        Ut = Us[n] - Ws[n] @ S
+        outs.append(Qgs[n] @ S + Ps[n] @ Ut)
+        S = decay_last[n] * S + Kds[n].transpose(-1, -2) @ Ut
     o = torch.stack(outs, dim=1).reshape(BH, N * C, dv)[:, :L]
     return o.reshape(*lead, L, dv)
 

@@ -154,7 +154,7 @@ def main(argv=None):
     ap.add_argument("--corrupt", default=None, help="flip_grad_sign[:NAME] or perturb_logit")
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv)
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)
     cfg = write_probe(args.out, args.variant, args.task, parse_set(args.set), args.seed, args.batch,
                       args.chunk_size, json.loads(args.constants) if args.constants else None, args.corrupt)
     print(f"wrote {args.out}: {json.dumps(cfg)}" + (f" corrupted: {args.corrupt}" if args.corrupt else ""))

@@ -254,6 +254,116 @@ def test_parameter_counts_and_widths_follow_the_spec():
     return "mixer 67,616 params; SwiGLU 352; gated shapes; PE"
 
 
+def _naive_mixer(mixer, x, gated):
+    """model.md §3/§4 written token by token and head by head, for one sequence x [L, D]."""
+    L, D = x.shape
+    H = 4
+    W = {n: p for n, p in mixer.named_parameters()}
+
+    def conv_silu(z, w):                       # z [L, C], w [C, 4]
+        out = torch.zeros_like(z)
+        for t in range(L):
+            for j in range(4):
+                if t - 3 + j >= 0:
+                    out[t] = out[t] + w[:, j] * z[t - 3 + j]
+        return out * torch.sigmoid(out)
+
+    q = conv_silu(x @ W["q_proj.weight"].T, W["q_conv.weight"])
+    k = conv_silu(x @ W["k_proj.weight"].T, W["k_conv.weight"])
+    v = conv_silu(x @ W["v_proj.weight"].T, W["v_conv.weight"])
+    beta = torch.sigmoid(x @ W["b_proj.weight"].T)                       # [L, H]
+    dk, dv = q.shape[1] // H, v.shape[1] // H
+    if gated:
+        z = x @ W["a_proj.weight"].T + W["dt_bias"]
+        alpha = torch.exp(-torch.exp(W["A_log"]) * torch.log1p(torch.exp(z)))
+        gate = x @ W["g_proj.weight"].T
+        gate = gate * torch.sigmoid(gate)
+    heads = []
+    for h in range(H):
+        S = torch.zeros(dk, dv, dtype=x.dtype)
+        rows = []
+        for t in range(L):
+            qt = q[t, h * dk:(h + 1) * dk]
+            kt = k[t, h * dk:(h + 1) * dk]
+            qt = qt / torch.sqrt((qt * qt).sum() + 1e-6)
+            kt = kt / torch.sqrt((kt * kt).sum() + 1e-6)
+            if gated:
+                qt = qt / math.sqrt(dk)
+                S = alpha[t, h] * S
+            vt = v[t, h * dv:(h + 1) * dv]
+            S = S + beta[t, h] * torch.outer(kt, vt - S.T @ kt)
+            o = S.T @ qt
+            o = o / torch.sqrt((o * o).mean() + 1e-5) * W["o_norm.weight"]
+            if gated:
+                o = o * gate[t, h * dv:(h + 1) * dv]
+            rows.append(o)
+        heads.append(torch.stack(rows))
+    return torch.cat(heads, dim=1) @ W["o_proj.weight"].T
+
+
+@test
+def test_mixers_match_a_naive_token_by_token_layer():
+    for gated in (False, True):
+        D = 16
+        mixer = (M.GatedDeltaNetMixer(D, 4) if gated else M.DeltaNetMixer(D, M.BASELINE, 4, None)).double()
+        gen = torch.Generator().manual_seed(17)
+        with torch.no_grad():
+            for _, p in mixer.named_parameters():
+                p.copy_(torch.randn(p.shape, generator=gen, dtype=F64) * 0.5)
+        x = torch.randn(2, 11, D, generator=gen, dtype=F64)
+        y = mixer(x)
+        for b in range(2):
+            d = max_abs(y[b], _naive_mixer(mixer, x[b], gated))
+            assert d <= 1e-10, f"{'gated' if gated else 'delta'} mixer vs naive layer: {d:.3e}"
+    return "DeltaNet and Gated DeltaNet mixers, L=11, C=4"
+
+
+@test
+def test_backbones_match_a_naive_composition():
+    D, V, L = 16, 7, 9
+    gen = torch.Generator().manual_seed(18)
+    tokens = torch.randint(0, V, (2, L), generator=gen)
+
+    def rms(x, w):
+        return x / torch.sqrt((x * x).mean(-1, keepdim=True) + 1e-5) * w
+
+    def silu(z):
+        return z * torch.sigmoid(z)
+
+    def gelu(z):
+        return 0.5 * z * (1 + torch.erf(z / math.sqrt(2)))
+
+    for task in ("context_recall", "compress"):
+        model = M.build_model(M.BASELINE, task, V, chunk_size=4, d_model=D).double()
+        with torch.no_grad():
+            for _, p in model.named_parameters():
+                p.copy_(torch.randn(p.shape, generator=gen, dtype=F64) * 0.3 + (1 if p.dim() == 1 else 0))
+        P = dict(model.named_parameters())
+        h = P["embedding.weight"][tokens]
+        for i in range(4):
+            x = rms(h, P[f"layers.{i}.norm.weight"])
+            if i in (0, 2):
+                h = h + model.layers[i].mixer(x)
+            else:
+                w = lambda n: P[f"layers.{i}.mlp.{n}.weight"]  # noqa: E731
+                h = h + (silu(x @ w("w1").T) * (x @ w("w2").T)) @ w("w3").T
+        if task == "compress":
+            z = h[:, L - 1]
+            half = D // 2
+            pe = torch.tensor([[math.sin(p * math.exp(-i * math.log(10000) / (half - 1))) for i in range(half)] +
+                               [math.cos(p * math.exp(-i * math.log(10000) / (half - 1))) for i in range(half)]
+                               for p in range(L)], dtype=F64)
+            u = z[:, None, :] + pe[None]
+            u = gelu(rms(u, P["decoder.norm1.weight"]) @ P["decoder.fc1.weight"].T + P["decoder.fc1.bias"])
+            u = gelu(rms(u, P["decoder.norm2.weight"]) @ P["decoder.fc2.weight"].T + P["decoder.fc2.bias"])
+            ref = rms(u, P["decoder.norm3.weight"]) @ P["decoder.out.weight"].T + P["decoder.out.bias"]
+        else:
+            ref = rms(h, P["final_norm.weight"]) @ P["head.weight"].T + P["head.bias"]
+        d = max_abs(model(tokens), ref)
+        assert d <= 1e-10, f"{task}: {d:.3e}"
+    return "LanguageModel and AutoEncoder (PE, decoder) composed by hand"
+
+
 @test
 def test_language_model_is_causal():
     for name in (M.BASELINE, "delta_net_4layer_adam_state_update_in_for_loop",
@@ -346,7 +456,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-k", default="", help="run only tests whose name contains this")
     args = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)   # tiny shapes: threads only add synchronisation
     failed = 0
     t_all = time.time()
     for fn in TESTS:

@@ -104,6 +104,14 @@ static void test_softplus_threshold_region(void)
     CHECK("softplus > 20", fw_unary, &k, big);
 }
 
+static tensor_t *fw_swiglu(tape_t *t, tensor_t **x, void *c) { (void)c; return op_swiglu(t, x[0]); }
+
+static void test_swiglu_gate_gradient(void)
+{
+    gradcheck_input_t wide = {3, {2, 3, 8}, -3.0f, 3.0f, false};
+    CHECK("swiglu", fw_swiglu, NULL, wide);
+}
+
 static tensor_t *fw_scale_rows(tape_t *t, tensor_t **x, void *c) { (void)c; return op_scale_rows(t, x[0], x[1]); }
 
 static void test_scale_rows_gradient(void)
@@ -229,7 +237,7 @@ CUNIT_MAIN("ops_gradcheck",
            CUNIT_TEST(test_bmm_gradient_shared_right_operand), CUNIT_TEST(test_binary_gradients),
            CUNIT_TEST(test_same_tensor_twice_accumulates_both_terms), CUNIT_TEST(test_affine_gradient),
            CUNIT_TEST(test_unary_gradients), CUNIT_TEST(test_softplus_threshold_region),
-           CUNIT_TEST(test_scale_rows_gradient), CUNIT_TEST(test_norm_gradients),
+           CUNIT_TEST(test_swiglu_gate_gradient), CUNIT_TEST(test_scale_rows_gradient), CUNIT_TEST(test_norm_gradients),
            CUNIT_TEST(test_triangular_gradients), CUNIT_TEST(test_gather_rows_gradient_with_repeated_rows),
            CUNIT_TEST(test_conv4_gradient_across_sequence_boundaries), CUNIT_TEST(test_chunk_layout_gradient),
            CUNIT_TEST(test_cross_entropy_gradient_skips_ignored), CUNIT_TEST(test_gradcheck_passes_a_correct_backward), CUNIT_TEST(test_gradcheck_detects_a_wrong_sign),
