@@ -104,9 +104,9 @@ int main(int argc, char **argv)
     double peak = sgemm_peak_gflops(), tokens = (double)batch * len;
     double gflops = flops_per_token(&tr.model.cfg) * tokens / best / 1e9;
     printf("{\"variant\": \"%s\", \"batch\": %d, \"seq_len\": %d, \"tokens_per_second\": %.1f, "
-           "\"seconds_per_step\": %.4f, \"mean_seconds_per_step\": %.4f, \"gflops\": %.2f, "
+           "\"seconds_per_step\": %.4f, \"steps\": %d, \"mean_seconds_per_step\": %.4f, \"gflops\": %.2f, "
            "\"sgemm_peak_gflops\": %.2f, \"fraction_of_peak\": %.3f}\n",
-           variant_name, batch, len, tokens / best, best, total / steps, gflops, peak, gflops / peak);
+           variant_name, batch, len, tokens / best, best, steps, total / steps, gflops, peak, gflops / peak);
     trainer_free(&tr);
     free(rows), free(d.inputs), free(d.targets);
     return 0;

@@ -33,8 +33,8 @@ def main(argv):
         if corrupt:
             rest += ["--corrupt", corrupt]
         return make_probe_fixture.main(rest)
-    print(f"fake_madsweep: unknown command {' '.join(argv)}", file=sys.stderr)
-    return 2
+    print(f"fake_madsweep: fail: unknown command {' '.join(argv)}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

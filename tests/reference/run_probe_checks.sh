@@ -5,7 +5,8 @@
 #
 # For each variant of `MADSWEEP list variants` (first word of each non-empty line not starting with '#'):
 #   context_recall                     always
-#   compress  --set seq_len=32         if `MADSWEEP list tasks` lists it (the AutoEncoder backbone)
+#   compress  --set seq_len=64         if `MADSWEEP list tasks` lists it (the AutoEncoder backbone;
+#                                      two chunks, so the state update reaches an output)
 #   memorize                           if listed (V = 256: the widest embedding and head)
 # runs `MADSWEEP probe --variant V --task T [--set k=v] --seed 1 --batch 4 --out TMPDIR/V-T.h5`, then one
 # check_probe.py over all the files (one torch import). Exits nonzero if the variant list is empty, if any
@@ -35,7 +36,7 @@ variants=$(printf '%s\n' "$variants" | words)
 
 tasks=$("$madsweep" list tasks 2>/dev/null | words) || tasks=""
 cases=("context_recall|")
-printf '%s\n' "$tasks" | grep -qx compress && cases+=("compress|seq_len=32")
+printf '%s\n' "$tasks" | grep -qx compress && cases+=("compress|seq_len=64")
 printf '%s\n' "$tasks" | grep -qx memorize && cases+=("memorize|")
 
 files=()
