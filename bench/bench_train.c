@@ -1,14 +1,6 @@
 /* Training throughput at the baseline shape, against two yardsticks measured in the same run:
  * OpenBLAS sgemm peak on this thread, and (by bench/run) the PyTorch reference's step.
- *
- * FLOP count (forward, matrix products only; a training step counts 3x forward, the usual
- * forward + two backward products). Per token:
- *   each DeltaNet mixer: q, k, v, o projections 4 * 2 D^2, beta 2 D H;
- *     chunk loop per head, per chunk of C tokens with head width d: five C x C x d products
- *     (Kb K^T, T Vb, T Kb, Q K^T, P Ut), three C x d x d (W S, Q S, K^T Ut), and the triangular
- *     inverse C^3 / 3, divided by C;
- *   each SwiGLU: 3 * 2 D F;   the head: 2 D V.
- * Elementwise work (norms, conv, activations, softmax, loss) is not counted. */
+ * The FLOP count is model_flops_per_token (src/nn/flops.c). */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,14 +15,6 @@ static double now(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static double flops_per_token(const model_config_t *c)
-{
-    double D = c->d_model, H = c->heads, d = c->head_dim, C = c->chunk, F = c->mlp_hidden, V = c->vocab_size;
-    double loop = H * (5 * 2 * C * C * d + 3 * 2 * C * d * d + C * C * C / 3) / C;
-    double mixer = 4 * 2 * D * D + 2 * D * H + loop;
-    return 3.0 * (2 * mixer + 2 * 3 * 2 * D * F + 2 * D * V);
 }
 
 /* Best of several 1024^3 sgemm calls (the shape OpenBLAS runs fastest). */
@@ -102,7 +86,7 @@ int main(int argc, char **argv)
         }
     }
     double peak = sgemm_peak_gflops(), tokens = (double)batch * len;
-    double gflops = flops_per_token(&tr.model.cfg) * tokens / best / 1e9;
+    double gflops = model_flops_per_token(&tr.model.cfg) * tokens / best / 1e9;
     printf("{\"variant\": \"%s\", \"batch\": %d, \"seq_len\": %d, \"tokens_per_second\": %.1f, "
            "\"seconds_per_step\": %.4f, \"steps\": %d, \"mean_seconds_per_step\": %.4f, \"gflops\": %.2f, "
            "\"sgemm_peak_gflops\": %.2f, \"fraction_of_peak\": %.3f}\n",

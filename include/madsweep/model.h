@@ -41,7 +41,8 @@ typedef struct model {
     int embedding, final_norm, head_weight, head_bias; /* LanguageModel only */
     decoder_t decoder;                                 /* AutoEncoder only */
     int norm[MODEL_LAYERS];
-    delta_net_layer_t mixer[MODEL_LAYERS / 2];
+    delta_net_layer_t mixer[MODEL_LAYERS / 2];             /* cfg.variant->mixer == MIXER_DELTA_NET */
+    gated_delta_net_layer_t gated[MODEL_LAYERS / 2];       /* MIXER_GATED_DELTA_NET */
     swiglu_layer_t mlp[MODEL_LAYERS / 2];
 } model_t;
 
@@ -54,6 +55,9 @@ tensor_t *model_logits(tape_t *t, const model_t *m, const int32_t *tokens, int b
 /* The AutoEncoder's decoder: h [B*L, D] from the encoder -> logits [B*L, V]. */
 int decoder_add_params(params_t *p, int d_model, int vocab_size, decoder_t *d);
 tensor_t *decoder_forward(tape_t *t, const params_t *p, const decoder_t *d, tensor_t *h, int batch, int len);
+
+/* FLOPs of one training step per token (src/nn/flops.c says what is counted). */
+double model_flops_per_token(const model_config_t *c);
 
 /* SwiGLU (model.md §1): W3(silu(W1 x) * (W2 x)), no biases. */
 int swiglu_add_params(params_t *p, const char *prefix, int d_model, int hidden, swiglu_layer_t *l);

@@ -39,8 +39,18 @@ tensor_t *op_unary(tape_t *t, tensor_t *x, unary_kind_t kind);
  * (SwiGLU's gate, after one product for both of its input projections) */
 tensor_t *op_swiglu(tape_t *t, tensor_t *x);
 
-/* x [rows, cols] (any leading shape), s with one value per row -> y[r, c] = s[r] x[r, c] */
+/* ---- one value per row or per column (ops_rows.c) ---- */
+
+/* x [rows, cols] (any leading shape), s [n] with rows a multiple of n -> y[r, c] = s[r / g] x[r, c],
+ * g = rows / n: one value per row (g = 1), or per group of g consecutive rows (for example one per
+ * matrix of a batch [nb, m, k] with s [nb]) */
 tensor_t *op_scale_rows(tape_t *t, tensor_t *x, tensor_t *s);
+/* x [..., c], s [c] -> y[..., j] = x[..., j] s[j] */
+tensor_t *op_scale_cols(tape_t *t, tensor_t *x, tensor_t *s);
+/* x [..., w] -> [..., n] = columns col0 .. col0 + n - 1 (a copy) */
+tensor_t *op_slice_cols(tape_t *t, tensor_t *x, int col0, int n);
+/* x [..., c] -> [..., 1] = sqrt(sum(x^2) + eps) per row */
+tensor_t *op_row_norm(tape_t *t, tensor_t *x, float eps);
 
 /* ---- normalisation over the last dimension ---- */
 
@@ -59,6 +69,14 @@ tensor_t *op_tril(tape_t *t, tensor_t *x, bool strict, float alpha);
 tensor_t *op_softmax_causal(tape_t *t, tensor_t *x);
 /* a [..., m, m] strictly lower triangular -> (I - a)^{-1}, unit lower triangular */
 tensor_t *op_unit_tril_inverse(tape_t *t, tensor_t *a);
+
+/* ---- the gated loop's log-decays (chunk-loop.md §4; ops_decay.c) ---- */
+
+/* x [..., m] -> inclusive prefix sums along the last dimension: y[..., j] = sum_{i <= j} x[..., i] */
+tensor_t *op_cumsum(tape_t *t, tensor_t *x);
+/* gam [..., m] (at most 3 dimensions) -> [..., m, m]: exp(gam_r - gam_c) for c <= r, zero above
+ * the diagonal */
+tensor_t *op_decay_matrix(tape_t *t, tensor_t *gam);
 
 /* ---- sequences: tokens are rows, batch-major ([B*L, ...]) ---- */
 

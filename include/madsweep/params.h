@@ -14,7 +14,7 @@ typedef enum param_init {
     INIT_UNIFORM, /* uniform [a, b) */
     INIT_ONES,
     INIT_ZEROS,
-    INIT_A_LOG,   /* Gated DeltaNet: log(U[a, b)) (model.md §5) */
+    INIT_A_LOG,   /* Gated DeltaNet: log(U(a, b]) (model.md §5; the open end at a keeps log(0) out) */
     INIT_DT_BIAS, /* Gated DeltaNet: inverse softplus of a log-uniform dt in [a, b] */
 } param_init_t;
 

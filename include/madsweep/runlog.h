@@ -51,6 +51,14 @@ typedef struct final_metrics {
  * dots) and the provenance known at the start. Fails, before any training, when path cannot
  * be created. */
 int runlog_open(runlog_t **log, const char *path, const char *config_json);
+/* Opens an existing run log to continue it (a resumed run): rows keep being appended to its
+ * tables. */
+int runlog_reopen(runlog_t **log, const char *path);
+/* Rows in the tables, written and buffered. */
+int runlog_rows(const runlog_t *log, int64_t *steps, int64_t *epochs);
+/* Cuts the tables back to the given row counts (rows written after a checkpoint are dropped
+ * when the run resumes from it). Buffered rows are discarded. */
+int runlog_truncate(runlog_t *log, int64_t steps, int64_t epochs);
 /* Adds or replaces one provenance string attribute (rank, slurm_job_id, ...). */
 int runlog_provenance(runlog_t *log, const char *key, const char *value);
 int runlog_append_step(runlog_t *log, const step_row_t *row);

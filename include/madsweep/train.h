@@ -40,15 +40,26 @@ void run_config_model(const run_config_t *c, model_config_t *m);
  * depend on where a run happens. */
 int train_micro_batch(int seq_len, int batch_size);
 
+/* The epoch in progress, so that a stopped run continues mid-epoch exactly. */
+typedef struct epoch_progress {
+    int batch;          /* the next batch of the epoch */
+    double loss_sum;    /* sum over its finished batches of loss * scored positions */
+    int64_t scored;
+    double seconds;     /* time spent in it by earlier sessions */
+} epoch_progress_t;
+
 typedef struct trainer {
     run_config_t cfg;
     const dataset_t *train, *test;
     model_t model;
     float *adam_m, *adam_v; /* AdamW moments, laid out like the parameters */
     int64_t step;           /* optimiser steps taken */
-    int epoch;              /* the next epoch to run */
-    final_metrics_t final;
-    bool done;
+    int epoch;              /* the epoch in progress (or the next to run) */
+    epoch_progress_t progress;
+    double earlier_seconds; /* wall time of earlier sessions of this run */
+    final_metrics_t final;  /* so far; whole once done */
+    bool done;              /* finished: epochs, early stop or NaN */
+    bool interrupted;       /* stopped mid-epoch by the caller's stop function */
     tape_t tape;
     int32_t *batch_tokens, *batch_targets, *predictions;
     int *order;
@@ -61,18 +72,38 @@ void trainer_free(trainer_t *tr);
  * over its scored positions (*scored of them). A non-finite loss leaves the parameters as they
  * were. */
 int trainer_step(trainer_t *tr, const int *rows, int count, double lr, double *loss, int64_t *scored);
-/* One epoch: training steps (each logged), then evaluation; updates tr->final and sets
- * tr->done when the run ends (last epoch, early stop, or a NaN loss). */
-int trainer_run_epoch(trainer_t *tr, runlog_t *log, epoch_row_t *row);
+/* Asked after every optimiser step; true stops the run there (to be checkpointed). */
+typedef bool (*train_stop_fn)(void *ctx);
+
+/* One epoch, or the rest of one: training steps (each logged), then evaluation, whose row goes
+ * to *row. Updates tr->final and sets tr->done when the run ends (last epoch, early stop, NaN).
+ * When stop (may be NULL) says so after a step, returns with tr->interrupted set and no row
+ * (row->epoch = -1). */
+int trainer_run_epoch(trainer_t *tr, runlog_t *log, epoch_row_t *row, train_stop_fn stop, void *ctx);
 /* Evaluation on a split: loss and both accuracies, without recording a tape. */
 int trainer_evaluate(trainer_t *tr, const dataset_t *d, accuracy_t *out);
 
-/* Called after every epoch, for progress lines. */
-typedef void (*train_progress_fn)(void *ctx, const epoch_row_t *row);
+/* A checkpoint is the trainer's whole state in a file of its own beside the run log:
+ * parameters, AdamW moments, position, metrics so far, and the log's row counts (the log is
+ * flushed first). It is written to PATH.tmp and renamed, so a crash mid-write leaves the
+ * previous checkpoint whole. */
+int checkpoint_save(const char *path, const trainer_t *tr, runlog_t *log);
+/* Restores a trainer built from the same config; MS_ERR_RUN when the file is not a usable
+ * checkpoint for it. *step_rows and *epoch_rows are the log's row counts at the checkpoint. */
+int checkpoint_load(const char *path, trainer_t *tr, int64_t *step_rows, int64_t *epoch_rows);
 
-/* Whole run: epochs until done, the log flushed each epoch and finished at the end. log and
- * progress may be NULL. */
-int train_run(const run_config_t *cfg, const dataset_t *train, const dataset_t *test,
-              runlog_t *log, train_progress_fn progress, void *ctx, final_metrics_t *final);
+typedef struct train_hooks {
+    void *ctx;
+    void (*progress)(void *ctx, const epoch_row_t *row); /* after each epoch */
+    train_stop_fn stop;                                   /* after each step */
+    const char *checkpoint; /* if not NULL, a checkpoint file saved at every epoch end and on a stop */
+} train_hooks_t;
+
+/* A whole run, or the rest of one: epochs until done, the log flushed every epoch and finished
+ * at the end. With resume_from (a trainer restored by checkpoint_load) it continues that one.
+ * When hooks->stop stops it, the run is checkpointed (if asked), *stopped is set and the log is
+ * not finished. log and hooks may be NULL. */
+int train_run(const run_config_t *cfg, const dataset_t *train, const dataset_t *test, runlog_t *log,
+              const train_hooks_t *hooks, trainer_t *resume_from, final_metrics_t *final, bool *stopped);
 
 #endif

@@ -11,6 +11,8 @@ enum { CLI_MAX_SETS = 64 };
 /* Every option any subcommand takes, as given on the command line (NULL when absent). */
 typedef struct cli_options {
     const char *variant, *task, *out, *split, *seed, *lr, *wd, *epochs, *count, *batch;
+    const char *max_attempts, *cell_timeout;
+    bool dry_run, retry_failed; /* flags: no value */
     const char *sets[CLI_MAX_SETS]; /* "key=value" */
     int n_sets;
     const char *positional[4];
@@ -18,7 +20,8 @@ typedef struct cli_options {
 } cli_options_t;
 
 /* Parses argv[first..] accepting only the comma-separated long options in `accepted`
- * ("variant,task,set,out"); errors name the option and list the accepted ones. */
+ * ("variant,task,set,out"; a name ending in '!' is a flag without a value, "dry-run!");
+ * errors name the option and list the accepted ones. */
 int cli_parse(int argc, char **argv, int first, const char *command, const char *accepted,
               cli_options_t *o);
 /* Strict numbers: the whole text must parse and lie in [lo, hi]. */
@@ -36,5 +39,6 @@ int cmd_train(int argc, char **argv);
 int cmd_data(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

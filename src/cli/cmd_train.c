@@ -38,7 +38,7 @@ int cmd_train(int argc, char **argv)
     if (status == MS_OK)
         status = task_generate(&cfg.setting, &train, &test);
     if (status == MS_OK)
-        status = train_run(&cfg, &train, &test, log, print_epoch, NULL, &final);
+        status = train_run(&cfg, &train, &test, log, &(train_hooks_t){.progress = print_epoch}, NULL, &final, NULL);
     int closed = runlog_close(log);
     status = status != MS_OK ? status : closed;
     dataset_free(&train);

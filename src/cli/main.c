@@ -14,6 +14,9 @@ static const struct {
      "train --variant V --task T [--set k=v ...] [--seed N] [--lr X] [--wd Y] [--epochs E] --out RUN.h5"},
     {"data", cmd_data, "data --task T [--set k=v ...] --split train|test --count N --out DATA.h5"},
     {"probe", cmd_probe, "probe --variant V --task T [--set k=v ...] --seed N --batch B --out PROBE.h5"},
+    {"sweep", cmd_sweep,
+     "sweep SWEEP.json [--out DIR] [--dry-run] [--retry-failed] [--max-attempts K] [--cell-timeout SECONDS]\n"
+     "           (under mpirun: rank 0 dispatches cells to the other ranks)"},
     {"list", cmd_list, "list variants|tasks"},
 };
 

@@ -16,7 +16,8 @@ static const char **option_slot(cli_options_t *o, const char *name)
     struct { const char *name; const char **slot; } table[] = {
         {"variant", &o->variant}, {"task", &o->task}, {"out", &o->out}, {"split", &o->split},
         {"seed", &o->seed}, {"lr", &o->lr}, {"wd", &o->wd}, {"epochs", &o->epochs},
-        {"count", &o->count}, {"batch", &o->batch},
+        {"count", &o->count}, {"batch", &o->batch}, {"max-attempts", &o->max_attempts},
+        {"cell-timeout", &o->cell_timeout},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(table[i].name, name) == 0)
@@ -24,13 +25,14 @@ static const char **option_slot(cli_options_t *o, const char *name)
     return NULL;
 }
 
-static bool accepted_option(const char *accepted, const char *name)
+/* 0: not accepted, 1: takes a value, 2: a flag ("name!" in the list) */
+static int accepted_option(const char *accepted, const char *name)
 {
     size_t n = strlen(name);
     for (const char *p = accepted; (p = strstr(p, name)) != NULL; p += n)
-        if ((p == accepted || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
-            return true;
-    return false;
+        if ((p == accepted || p[-1] == ',') && (p[n] == ',' || p[n] == '\0' || p[n] == '!'))
+            return p[n] == '!' ? 2 : 1;
+    return 0;
 }
 
 int cli_parse(int argc, char **argv, int first, const char *command, const char *accepted,
@@ -49,14 +51,25 @@ int cli_parse(int argc, char **argv, int first, const char *command, const char 
         const char *eq = strchr(arg, '='), *value;
         size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
         snprintf(name, sizeof name, "%.*s", (int)len, arg + 2);
-        if (!accepted_option(accepted, name)) {
-            char list[256] = "";
+        int kind = accepted_option(accepted, name);
+        if (!kind) {
+            char list[512] = "";
             for (const char *p = accepted; *p;) {
-                size_t n = strcspn(p, ","), used = strlen(list);
+                size_t n = strcspn(p, ",!"), used = strlen(list);
                 snprintf(list + used, sizeof list - used, "%s--%.*s", used ? ", " : "", (int)n, p);
-                p += n + (p[n] == ',');
+                p += n + (p[n] == '!');
+                p += *p == ',';
             }
             return ms_fail(MS_ERR_INPUT, "%s does not take --%s (it takes %s)", command, name, list);
+        }
+        if (kind == 2) {
+            if (eq)
+                return ms_fail(MS_ERR_INPUT, "--%s takes no value", name);
+            if (strcmp(name, "dry-run") == 0)
+                o->dry_run = true;
+            else if (strcmp(name, "retry-failed") == 0)
+                o->retry_failed = true;
+            continue;
         }
         if (eq)
             value = eq + 1;

@@ -297,6 +297,72 @@ int runlog_open(runlog_t **out, const char *path, const char *config_json)
     return 0;
 }
 
+int runlog_reopen(runlog_t **out, const char *path)
+{
+    *out = NULL;
+    runlog_t *log = calloc(1, sizeof *log);
+    if (log)
+        log->path = strdup(path);
+    if (!log || !log->path) {
+        free(log);
+        return ms_fail(MS_ERR_RUN, "out of memory reopening run log '%s'", path);
+    }
+    log->provenance = log->steps = log->epochs = H5I_INVALID_HID;
+    log->step_rows.row_size = sizeof(step_row_t);
+    log->epoch_rows.row_size = sizeof(epoch_row_t);
+    log->step_type = step_type_create();
+    log->epoch_type = epoch_type_create();
+    log->file = h5_open(path, 1);
+    if (log->file >= 0) {
+        h5_quiet_t q = h5_quiet_begin();
+        log->provenance = H5Gopen2(log->file, "provenance", H5P_DEFAULT);
+        log->steps = H5Dopen2(log->file, "steps", H5P_DEFAULT);
+        log->epochs = H5Dopen2(log->file, "epochs", H5P_DEFAULT);
+        h5_quiet_end(q);
+    }
+    if (log->file < 0 || log->provenance < 0 || log->steps < 0 || log->epochs < 0 || log->step_type < 0 ||
+        log->epoch_type < 0) {
+        runlog_release(log);
+        return ms_fail(MS_ERR_RUN, "cannot reopen run log '%s': not a whole madsweep run log (delete it to "
+                                   "start the run again)", path);
+    }
+    *out = log;
+    return 0;
+}
+
+static int64_t table_rows(hid_t table)
+{
+    hsize_t rows = 0;
+    hid_t space = H5Dget_space(table);
+    if (space < 0 || H5Sget_simple_extent_dims(space, &rows, NULL) != 1)
+        rows = 0;
+    if (space >= 0)
+        H5Sclose(space);
+    return (int64_t)rows;
+}
+
+int runlog_rows(const runlog_t *log, int64_t *steps, int64_t *epochs)
+{
+    *steps = table_rows(log->steps) + (int64_t)log->step_rows.count;
+    *epochs = table_rows(log->epochs) + (int64_t)log->epoch_rows.count;
+    return 0;
+}
+
+int runlog_truncate(runlog_t *log, int64_t steps, int64_t epochs)
+{
+    log->step_rows.count = log->epoch_rows.count = 0;
+    hsize_t s = (hsize_t)steps, e = (hsize_t)epochs;
+    h5_quiet_t q = h5_quiet_begin();
+    int bad = steps > table_rows(log->steps) || epochs > table_rows(log->epochs) ||
+              H5Dset_extent(log->steps, &s) < 0 || H5Dset_extent(log->epochs, &e) < 0;
+    h5_quiet_end(q);
+    if (bad)
+        return ms_fail(MS_ERR_RUN, "run log '%s': cannot cut its tables back to %lld steps and %lld epochs "
+                                   "(delete it to start the run again)", log->path, (long long)steps,
+                       (long long)epochs);
+    return 0;
+}
+
 int runlog_provenance(runlog_t *log, const char *key, const char *value)
 {
     if (!key || !*key)

@@ -1,10 +1,15 @@
 /* The chunkwise delta rule (chunk-loop.md §2-3), with the variant's hooks for L1, L4 and L5. */
+#include <math.h>
+
 #include "madsweep/error.h"
 #include "madsweep/mixer.h"
 #include "madsweep/ops.h"
+#include "mixer_internal.h"
 
-static tensor_t *chunk_of(tape_t *t, tensor_t *x, int n)
+tensor_t *mixer_chunk_of(tape_t *t, tensor_t *x, int n)
 {
+    if (!x)
+        return NULL;
     int per = x->shape[1] * x->shape[2] * (x->ndim == 4 ? x->shape[3] : 1);
     int shape[3] = {x->shape[1], x->shape[2], x->ndim == 4 ? x->shape[3] : 1};
     return tensor_view(t, x, (size_t)n * per, x->ndim == 4 ? 3 : 2, shape);
@@ -21,19 +26,34 @@ static void chunk_prepare(tape_t *t, chunk_view_t *c)
     c->W = op_bmm(t, T, c->Kb, false, false);
 }
 
-static tensor_t *default_scores(loop_state_t *s, const chunk_view_t *c)
+tensor_t *loop_baseline_scores(loop_state_t *s, const chunk_view_t *c)
 {
     return op_tril(s->t, op_bmm(s->t, c->Q, c->K, false, true), false, 1.0f); /* L1 */
 }
 
-static tensor_t *default_output(loop_state_t *s, const chunk_view_t *c, tensor_t *P, tensor_t *Ut)
+tensor_t *loop_baseline_output(loop_state_t *s, const chunk_view_t *c, tensor_t *P, tensor_t *Ut)
 {
-    return op_add(s->t, op_bmm(s->t, c->Q, s->S, false, false), op_bmm(s->t, P, Ut, false, false));
+    return op_add(s->t, op_bmm(s->t, c->Q, s->S, false, false), op_bmm(s->t, P, Ut, false, false)); /* L4 */
 }
 
-static tensor_t *default_update(loop_state_t *s, const chunk_view_t *c, tensor_t *Ut)
+tensor_t *loop_increment(loop_state_t *s, const chunk_view_t *c, tensor_t *Ut)
 {
-    return op_add(s->t, s->S, op_bmm(s->t, c->K, Ut, true, false)); /* L5: S + K^T Ut */
+    return op_bmm(s->t, c->K, Ut, true, false); /* G = K^T Ut */
+}
+
+tensor_t *loop_baseline_update(loop_state_t *s, const chunk_view_t *c, tensor_t *Ut)
+{
+    return op_add(s->t, s->S, loop_increment(s, c, Ut)); /* L5 */
+}
+
+double loop_constant(loop_state_t *s, const char *name)
+{
+    int i = variant_constant_index(s->variant, name);
+    if (i < 0) {
+        tape_fail(s->t, s->variant->name, "the variant declares no constant '%s'", name);
+        return NAN;
+    }
+    return s->k[i];
 }
 
 int chunk_loop(tape_t *t, const variant_t *variant, const double *constants, tensor_t *q,
@@ -41,18 +61,32 @@ int chunk_loop(tape_t *t, const variant_t *variant, const double *constants, ten
 {
     if (!q || !k || !v || !beta)
         return tape_status(t) ? tape_status(t) : ms_fail(MS_ERR_RUN, "chunk_loop: missing input");
+    if (variant->mixer != MIXER_DELTA_NET)
+        return ms_fail(MS_ERR_RUN, "chunk_loop: %s is not a DeltaNet loop variant", variant->name);
     int n_chunks = q->shape[0], bh = q->shape[1], dk = q->shape[3], dv = v->shape[3];
-    loop_state_t s = {.t = t, .k = constants};
+    loop_state_t s = {.t = t, .variant = variant, .k = constants};
     s.S = tensor_zeros(t, 3, (int[]){bh, dk, dv});
     for (int n = 0; n < n_chunks; n++) {
-        chunk_view_t c = {.Q = chunk_of(t, q, n), .K = chunk_of(t, k, n), .V = chunk_of(t, v, n),
-                          .beta = chunk_of(t, beta, n)};
+        chunk_view_t c = {.Q = mixer_chunk_of(t, q, n), .K = mixer_chunk_of(t, k, n),
+                          .V = mixer_chunk_of(t, v, n), .beta = mixer_chunk_of(t, beta, n)};
         s.n = n;
         chunk_prepare(t, &c);
-        tensor_t *P = variant->scores ? variant->scores(&s, &c) : default_scores(&s, &c);
+        tensor_t *P = variant->scores ? variant->scores(&s, &c) : loop_baseline_scores(&s, &c);
         tensor_t *Ut = op_sub(t, c.U, op_bmm(t, c.W, s.S, false, false)); /* L2 */
-        o[n] = variant->output ? variant->output(&s, &c, P, Ut) : default_output(&s, &c, P, Ut);
-        s.S = variant->update ? variant->update(&s, &c, Ut) : default_update(&s, &c, Ut);
+        o[n] = variant->output ? variant->output(&s, &c, P, Ut) : loop_baseline_output(&s, &c, P, Ut);
+        s.S = variant->update ? variant->update(&s, &c, Ut) : loop_baseline_update(&s, &c, Ut);
     }
     return tape_status(t);
+}
+
+int variant_loop(tape_t *t, const variant_t *variant, const double *constants, tensor_t *q,
+                 tensor_t *k, tensor_t *v, tensor_t *beta, tensor_t *g, tensor_t **o)
+{
+    switch (variant->mixer) {
+    case MIXER_DELTA_NET:
+        return chunk_loop(t, variant, constants, q, k, v, beta, o);
+    case MIXER_GATED_DELTA_NET:
+        return gated_chunk_loop(t, q, k, v, beta, g, o);
+    }
+    return ms_fail(MS_ERR_RUN, "variant %s: unknown mixer kind %d", variant->name, (int)variant->mixer);
 }

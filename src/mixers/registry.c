@@ -4,14 +4,23 @@
 
 #include "madsweep/error.h"
 #include "madsweep/mixer.h"
+#include "variants/variants.h"
 
-static const variant_t delta_net_4layer = {
-    .name = "delta_net_4layer",
-    .description = "DeltaNet: the chunkwise delta rule, unchanged",
-};
-
+/* The table of chunk-loop.md §5, in its order; one file per variant under variants/. */
 static const variant_t *const variants[] = {
-    &delta_net_4layer,
+    &variant_delta_net,                     /* 1 */
+    &variant_decay_state_update,            /* 2 */
+    &variant_momentum_state_update,         /* 3 */
+    &variant_rmsprop_state_update,          /* 4 */
+    &variant_adam_state_update,             /* 5 */
+    &variant_layernorm_state_update,        /* 6 */
+    &variant_error_gated_state_update,      /* 7 */
+    &variant_softmax_attention,             /* 8 */
+    &variant_cosine_softmax_attention,      /* 9 */
+    &variant_cosine_softmax_error_gated,    /* 10 */
+    &variant_sigmoid_similarity_gate,       /* 11 */
+    &variant_add_local_softmax_attention,   /* 12, the new proposal */
+    &variant_gated_delta_net,               /* 13 */
 };
 
 int variant_count(void) { return (int)(sizeof variants / sizeof variants[0]); }
@@ -20,7 +29,7 @@ const variant_t *variant_at(int i) { return i >= 0 && i < variant_count() ? vari
 
 const variant_t *variant_find(const char *name)
 {
-    char known[2048] = "";
+    char known[4096] = "";
     for (int i = 0; i < variant_count(); i++) {
         if (strcmp(variants[i]->name, name) == 0)
             return variants[i];

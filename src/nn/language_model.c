@@ -45,7 +45,9 @@ int model_create(model_t *m, const model_config_t *cfg)
         int status;
         if (i % 2 == 0) {
             snprintf(prefix, sizeof prefix, "layers.%d.mixer.", i);
-            status = delta_net_add_params(p, prefix, &shape, &m->mixer[i / 2]);
+            status = cfg->variant->mixer == MIXER_GATED_DELTA_NET
+                         ? gated_delta_net_add_params(p, prefix, &shape, &m->gated[i / 2])
+                         : delta_net_add_params(p, prefix, &shape, &m->mixer[i / 2]);
         } else {
             snprintf(prefix, sizeof prefix, "layers.%d.mlp.", i);
             status = swiglu_add_params(p, prefix, d, cfg->mlp_hidden, &m->mlp[i / 2]);
@@ -68,17 +70,24 @@ int model_create(model_t *m, const model_config_t *cfg)
 
 void model_free(model_t *m) { params_free(&m->params); }
 
+/* Token mixer j (of layer 2j): the variant's mixer kind decides which. */
+static tensor_t *mixer_forward(tape_t *t, const model_t *m, int j, tensor_t *x, int len)
+{
+    const model_config_t *c = &m->cfg;
+    mixer_shape_t shape = mixer_shape(c);
+    if (c->variant->mixer == MIXER_GATED_DELTA_NET)
+        return gated_delta_net_forward(t, &m->params, &m->gated[j], &shape, x, len);
+    return delta_net_forward(t, &m->params, &m->mixer[j], &shape, c->variant, c->constants, x, len);
+}
+
 tensor_t *model_logits(tape_t *t, const model_t *m, const int32_t *tokens, int batch, int len)
 {
     const params_t *p = &m->params;
     const model_config_t *c = &m->cfg;
-    mixer_shape_t shape = mixer_shape(c);
     tensor_t *h = op_gather_rows(t, params_tensor(t, p, m->embedding), tokens, batch * len);
     for (int i = 0; i < MODEL_LAYERS; i++) {
         tensor_t *x = op_rmsnorm(t, h, params_tensor(t, p, m->norm[i]), RMSNORM_EPS);
-        tensor_t *y = i % 2 == 0 ? delta_net_forward(t, p, &m->mixer[i / 2], &shape, c->variant,
-                                                     c->constants, x, len)
-                                 : swiglu_forward(t, p, &m->mlp[i / 2], x);
+        tensor_t *y = i % 2 ? swiglu_forward(t, p, &m->mlp[i / 2], x) : mixer_forward(t, m, i / 2, x, len);
         h = op_add(t, h, y);
     }
     if (c->autoencoder)

@@ -59,8 +59,8 @@ static float draw(const param_info_t *pi, rng_t *r)
         return 1.0f;
     case INIT_ZEROS:
         return 0.0f;
-    case INIT_A_LOG:
-        return (float)log(pi->a + (pi->b - pi->a) * rng_uniform(r));
+    case INIT_A_LOG: /* A from (a, b], not [a, b): with a = 0, log(A) stays finite */
+        return (float)log(pi->b - (pi->b - pi->a) * rng_uniform(r));
     case INIT_DT_BIAS: {
         double dt = exp(rng_uniform(r) * (log(pi->b) - log(pi->a)) + log(pi->a));
         if (dt < 1e-4)

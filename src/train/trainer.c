@@ -169,15 +169,32 @@ static void update_final(final_metrics_t *f, const epoch_row_t *e)
     f->epochs_run = e->epoch + 1;
 }
 
-int trainer_run_epoch(trainer_t *tr, runlog_t *log, epoch_row_t *out)
+/* The end of the run, decided after an epoch's evaluation. */
+static void check_done(trainer_t *tr, const epoch_row_t *row)
+{
+    if (!isfinite(row->test_loss)) {
+        tr->final.stop_reason = "nan";
+        tr->done = true;
+    } else if (row->mad_accuracy >= tr->cfg.early_stop) {
+        tr->final.stop_reason = "early_stop";
+        tr->done = true;
+    } else if (tr->epoch >= tr->cfg.epochs) {
+        tr->final.stop_reason = "epochs";
+        tr->done = true;
+    }
+}
+
+int trainer_run_epoch(trainer_t *tr, runlog_t *log, epoch_row_t *out, train_stop_fn stop, void *ctx)
 {
     double start = now_seconds();
-    int epoch = tr->epoch, bs = tr->cfg.batch_size, status;
-    double lr = schedule_cosine_lr(tr->cfg.lr, epoch, tr->cfg.epochs), loss_sum = 0.0;
-    int64_t scored_sum = 0;
+    int epoch = tr->epoch, bs = tr->cfg.batch_size, n = tr->train->count, status;
+    double lr = schedule_cosine_lr(tr->cfg.lr, epoch, tr->cfg.epochs);
+    epoch_progress_t *p = &tr->progress;
+    out->epoch = -1;
+    tr->interrupted = false;
     epoch_order(tr, epoch);
-    for (int first = 0; first < tr->train->count; first += bs) {
-        int count = tr->train->count - first < bs ? tr->train->count - first : bs;
+    for (int first = p->batch * bs; first < n; first += bs) {
+        int count = n - first < bs ? n - first : bs;
         double loss;
         int64_t scored;
         if ((status = trainer_step(tr, tr->order + first, count, lr, &loss, &scored)) != MS_OK)
@@ -190,51 +207,67 @@ int trainer_run_epoch(trainer_t *tr, runlog_t *log, epoch_row_t *out)
             tr->done = true;
             return MS_OK;
         }
-        loss_sum += loss * (double)scored;
-        scored_sum += scored;
+        p->batch++;
+        p->loss_sum += loss * (double)scored;
+        p->scored += scored;
+        if (stop && first + count < n && stop(ctx)) {
+            p->seconds += now_seconds() - start;
+            tr->interrupted = true;
+            return MS_OK;
+        }
     }
     accuracy_t acc;
     if ((status = trainer_evaluate(tr, tr->test, &acc)) != MS_OK)
         return status;
     double test_loss = acc.scored ? acc.loss_sum / (double)acc.scored : NAN;
-    epoch_row_t row = {epoch, scored_sum ? loss_sum / (double)scored_sum : NAN, test_loss, exp(test_loss),
-                       accuracy_token(&acc), accuracy_mad(&acc), now_seconds() - start};
+    epoch_row_t row = {epoch, p->scored ? p->loss_sum / (double)p->scored : NAN, test_loss, exp(test_loss),
+                       accuracy_token(&acc), accuracy_mad(&acc), p->seconds + now_seconds() - start};
     if (log && (status = runlog_append_epoch(log, &row)) != MS_OK)
         return status;
     *out = row;
     update_final(&tr->final, &row);
     tr->epoch++;
-    if (!isfinite(test_loss)) {
-        tr->final.stop_reason = "nan";
-        tr->done = true;
-    } else if (row.mad_accuracy >= tr->cfg.early_stop) {
-        tr->final.stop_reason = "early_stop";
-        tr->done = true;
-    } else if (tr->epoch >= tr->cfg.epochs) {
-        tr->final.stop_reason = "epochs";
-        tr->done = true;
-    }
+    *p = (epoch_progress_t){0};
+    check_done(tr, &row);
     return MS_OK;
 }
 
 int train_run(const run_config_t *cfg, const dataset_t *train, const dataset_t *test, runlog_t *log,
-              train_progress_fn progress, void *ctx, final_metrics_t *final)
+              const train_hooks_t *hooks, trainer_t *resume_from, final_metrics_t *final, bool *stopped)
 {
+    static const train_hooks_t none = {0};
+    hooks = hooks ? hooks : &none;
     double start = now_seconds();
-    trainer_t tr;
-    int status = trainer_create(&tr, cfg, train, test);
-    while (status == MS_OK && !tr.done) {
-        epoch_row_t row = {.epoch = -1};
-        status = trainer_run_epoch(&tr, log, &row);
+    trainer_t own, *tr = resume_from ? resume_from : &own;
+    int status = resume_from ? MS_OK : trainer_create(&own, cfg, train, test);
+    bool save = hooks->checkpoint && log;
+    if (stopped)
+        *stopped = false;
+    while (status == MS_OK && !tr->done) {
+        epoch_row_t row;
+        status = trainer_run_epoch(tr, log, &row, hooks->stop, hooks->ctx);
         if (status == MS_OK && log)
             status = runlog_flush(log);
-        if (status == MS_OK && progress && row.epoch >= 0)
-            progress(ctx, &row);
+        if (status == MS_OK && tr->interrupted) {
+            tr->earlier_seconds += now_seconds() - start;
+            if (save)
+                status = checkpoint_save(hooks->checkpoint, tr, log);
+            if (stopped)
+                *stopped = true;
+            break;
+        }
+        if (status == MS_OK && save && !tr->done)
+            status = checkpoint_save(hooks->checkpoint, tr, log);
+        if (status == MS_OK && hooks->progress && row.epoch >= 0)
+            hooks->progress(hooks->ctx, &row);
     }
-    tr.final.wall_seconds = now_seconds() - start;
-    if (status == MS_OK && log)
-        status = runlog_finish(log, &tr.final);
-    *final = tr.final;
-    trainer_free(&tr);
+    if (!tr->interrupted) {
+        tr->final.wall_seconds = tr->earlier_seconds + now_seconds() - start;
+        if (status == MS_OK && log)
+            status = runlog_finish(log, &tr->final);
+    }
+    *final = tr->final;
+    if (!resume_from)
+        trainer_free(&own);
     return status;
 }

@@ -11,10 +11,12 @@
 
 enum { BATCH = 2, LEN = 7, VOCAB = 5 };
 
+static const char *const GATED = "gated_delta_net_4layer";
+
 /* A tiny model: D = 8, 2 heads of 4, SwiGLU width 8, chunk 4 (L = 7 pads the second chunk). */
-static void tiny_config(model_config_t *c)
+static void tiny_config_of(model_config_t *c, const char *variant)
 {
-    model_config_default(c, variant_find("delta_net_4layer"), VOCAB);
+    model_config_default(c, variant_find(variant), VOCAB);
     c->d_model = 8;
     c->heads = 2;
     c->head_dim = 4;
@@ -56,6 +58,14 @@ static tensor_t *fw_mixer(tape_t *t, tensor_t **x, void *ctx)
     return delta_net_forward(t, &m->params, &m->mixer[0], &s, m->cfg.variant, m->cfg.constants, x[1], LEN);
 }
 
+static tensor_t *fw_gated_mixer(tape_t *t, tensor_t **x, void *ctx)
+{
+    model_t *m = ctx;
+    use_input_as_params(m, x[0]);
+    mixer_shape_t s = {m->cfg.d_model, m->cfg.heads, m->cfg.head_dim, m->cfg.chunk};
+    return gated_delta_net_forward(t, &m->params, &m->gated[0], &s, x[1], LEN);
+}
+
 static tensor_t *fw_swiglu(tape_t *t, tensor_t **x, void *ctx)
 {
     model_t *m = ctx;
@@ -65,17 +75,17 @@ static tensor_t *fw_swiglu(tape_t *t, tensor_t **x, void *ctx)
 
 typedef struct { model_t m; float *data, *grad; } tiny_model_t;
 
-static void tiny_model_create_as(tiny_model_t *tm, bool autoencoder)
+static void tiny_model_create_of(tiny_model_t *tm, const char *variant, bool autoencoder)
 {
     model_config_t c;
-    tiny_config(&c);
+    tiny_config_of(&c, variant);
     c.autoencoder = autoencoder;
     CU_ASSERT_EQUAL_FATAL(model_create(&tm->m, &c), 0);
     tm->data = tm->m.params.data; /* restored before model_free */
     tm->grad = tm->m.params.grad;
 }
 
-static void tiny_model_create(tiny_model_t *tm) { tiny_model_create_as(tm, false); }
+static void tiny_model_create(tiny_model_t *tm) { tiny_model_create_of(tm, "delta_net_4layer", false); }
 
 static void tiny_model_free(tiny_model_t *tm)
 {
@@ -92,6 +102,33 @@ static void test_delta_net_mixer_gradient(void)
     /* conv weights in [-0.5, 0.5] and norm weights near 1 are inside [-1, 1]: fine for the check */
     gradcheck_spec_t s = {.name = "delta_net mixer", .forward = fw_mixer, .ctx = &tm.m, .n_inputs = 2,
                           .inputs = {{1, {n}, -0.5f, 0.5f, false}, {2, {BATCH * LEN, 8}, -1, 1, false}},
+                          .step = 1e-3f, .tol = 3e-3f};
+    CU_ASSERT_TRUE(gradcheck(&s, NULL));
+    tiny_model_free(&tm);
+}
+
+/* model.md §4 with its projections, decays, gate and norm: every parameter of the tiny model
+ * (A_log and dt_bias in [-0.5, 0.5] too: decays exp(g) well inside (0, 1)) */
+static void test_gated_delta_net_mixer_gradient(void)
+{
+    tiny_model_t tm;
+    tiny_model_create_of(&tm, GATED, false);
+    int n = (int)tm.m.params.total;
+    gradcheck_spec_t s = {.name = "gated delta_net mixer", .forward = fw_gated_mixer, .ctx = &tm.m, .n_inputs = 2,
+                          .inputs = {{1, {n}, -0.5f, 0.5f, false}, {2, {BATCH * LEN, 8}, -1, 1, false}},
+                          .step = 1e-3f, .tol = 3e-3f};
+    CU_ASSERT_TRUE(gradcheck(&s, NULL));
+    tiny_model_free(&tm);
+}
+
+static void test_language_model_with_gated_mixers_loss_gradient_for_every_parameter(void)
+{
+    tiny_model_t tm;
+    tiny_model_create_of(&tm, GATED, false);
+    CU_ASSERT_TRUE(params_find(&tm.m.params, "layers.2.mixer.A_log") >= 0);
+    int n = (int)tm.m.params.total;
+    gradcheck_spec_t s = {.name = "gated language model loss", .forward = fw_model_loss, .ctx = &tm.m,
+                          .n_inputs = 1, .inputs = {{1, {n}, -0.5f, 0.5f, false}},
                           .step = 1e-3f, .tol = 3e-3f};
     CU_ASSERT_TRUE(gradcheck(&s, NULL));
     tiny_model_free(&tm);
@@ -124,7 +161,7 @@ static void test_language_model_loss_gradient_for_every_parameter(void)
 static void test_autoencoder_gradient_for_every_parameter(void)
 {
     tiny_model_t tm;
-    tiny_model_create_as(&tm, true);
+    tiny_model_create_of(&tm, "delta_net_4layer", true);
     CU_ASSERT_TRUE(params_find(&tm.m.params, "decoder.out.bias") >= 0);
     CU_ASSERT_TRUE(params_find(&tm.m.params, "head.weight") < 0);
     int n = (int)tm.m.params.total;
@@ -194,7 +231,9 @@ static void test_initialisation_depends_only_on_the_seed(void)
     model_free(&b);
 }
 
-CUNIT_MAIN("model_gradcheck", CUNIT_TEST(test_delta_net_mixer_gradient), CUNIT_TEST(test_swiglu_gradient),
+CUNIT_MAIN("model_gradcheck", CUNIT_TEST(test_delta_net_mixer_gradient),
+           CUNIT_TEST(test_gated_delta_net_mixer_gradient), CUNIT_TEST(test_swiglu_gradient),
+           CUNIT_TEST(test_language_model_with_gated_mixers_loss_gradient_for_every_parameter),
            CUNIT_TEST(test_language_model_loss_gradient_for_every_parameter),
            CUNIT_TEST(test_autoencoder_gradient_for_every_parameter),
            CUNIT_TEST(test_parameter_names_and_shapes_follow_the_spec),

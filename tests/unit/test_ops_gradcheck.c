@@ -117,6 +117,37 @@ static tensor_t *fw_scale_rows(tape_t *t, tensor_t **x, void *c) { (void)c; retu
 static void test_scale_rows_gradient(void)
 {
     CHECK("scale_rows", fw_scale_rows, NULL, IN(2, 3, 4), IN(2, 3));
+    CHECK("scale_rows per matrix", fw_scale_rows, NULL, IN(2, 3, 4), IN(2));
+}
+
+static tensor_t *fw_scale_cols(tape_t *t, tensor_t **x, void *c) { (void)c; return op_scale_cols(t, x[0], x[1]); }
+static tensor_t *fw_slice_cols(tape_t *t, tensor_t **x, void *c) { (void)c; return op_slice_cols(t, x[0], 1, 3); }
+static tensor_t *fw_row_norm(tape_t *t, tensor_t **x, void *c) { (void)c; return op_row_norm(t, x[0], 1e-6f); }
+
+static void test_scale_cols_gradient(void) { CHECK("scale_cols", fw_scale_cols, NULL, IN(2, 3, 4), IN(4)); }
+
+static void test_slice_cols_gradient(void) { CHECK("slice_cols", fw_slice_cols, NULL, IN(2, 3, 5)); }
+
+/* step 3e-3 as for the other norms: the curvature grows like 1 / |x| */
+static void test_row_norm_gradient(void)
+{
+    check((gradcheck_spec_t){.name = "row_norm", .forward = fw_row_norm, .n_inputs = 1, .inputs = {IN(4, 3)}, .step = 3e-3f});
+}
+
+static tensor_t *fw_cumsum(tape_t *t, tensor_t **x, void *c) { (void)c; return op_cumsum(t, x[0]); }
+static tensor_t *fw_decay_matrix(tape_t *t, tensor_t **x, void *c) { (void)c; return op_decay_matrix(t, x[0]); }
+/* as the gated loop uses them: running sums of negative log-decays, then the decay matrix */
+static tensor_t *fw_gated_decays(tape_t *t, tensor_t **x, void *c)
+{
+    (void)c;
+    return op_decay_matrix(t, op_cumsum(t, op_affine(t, op_unary(t, x[0], UNARY_SOFTPLUS), -1.0f, 0.0f)));
+}
+
+static void test_log_decay_gradients(void)
+{
+    CHECK("cumsum", fw_cumsum, NULL, IN(2, 3, 5));
+    CHECK("decay_matrix", fw_decay_matrix, NULL, IN(2, 3, 4));
+    CHECK("decay_matrix(cumsum(-softplus))", fw_gated_decays, NULL, IN(3, 5));
 }
 
 static tensor_t *fw_rmsnorm(tape_t *t, tensor_t **x, void *c) { (void)c; return op_rmsnorm(t, x[0], x[1], 1e-5f); }
@@ -232,13 +263,25 @@ static void test_gradcheck_passes_a_correct_backward(void) { CU_ASSERT_TRUE(chec
 static void test_gradcheck_detects_a_wrong_sign(void) { CU_ASSERT_FALSE(check_wrong_mul((wrong_ctx_t){1, 0})); }
 static void test_gradcheck_detects_a_missing_term(void) { CU_ASSERT_FALSE(check_wrong_mul((wrong_ctx_t){0, 1})); }
 
+/* Finer steps for sharp bends (gradcheck_spec_t.refine) must not let a wrong backward through. */
+static void test_gradcheck_with_finer_steps_still_detects_a_wrong_sign(void)
+{
+    wrong_ctx_t w = {1, 0};
+    gradcheck_spec_t s = {.name = "deliberately wrong mul, refined", .forward = fw_wrong_mul, .ctx = &w,
+                          .n_inputs = 2, .inputs = {IN(3, 4), IN(3, 4)}, .step = STEP, .tol = TOL, .refine = 3};
+    CU_ASSERT_FALSE(gradcheck(&s, NULL));
+}
+
 CUNIT_MAIN("ops_gradcheck",
            CUNIT_TEST(test_linear_gradient), CUNIT_TEST(test_bmm_gradient_all_transposes),
            CUNIT_TEST(test_bmm_gradient_shared_right_operand), CUNIT_TEST(test_binary_gradients),
            CUNIT_TEST(test_same_tensor_twice_accumulates_both_terms), CUNIT_TEST(test_affine_gradient),
            CUNIT_TEST(test_unary_gradients), CUNIT_TEST(test_softplus_threshold_region),
-           CUNIT_TEST(test_swiglu_gate_gradient), CUNIT_TEST(test_scale_rows_gradient), CUNIT_TEST(test_norm_gradients),
+           CUNIT_TEST(test_swiglu_gate_gradient), CUNIT_TEST(test_scale_rows_gradient),
+           CUNIT_TEST(test_scale_cols_gradient), CUNIT_TEST(test_slice_cols_gradient), CUNIT_TEST(test_row_norm_gradient),
+           CUNIT_TEST(test_log_decay_gradients), CUNIT_TEST(test_norm_gradients),
            CUNIT_TEST(test_triangular_gradients), CUNIT_TEST(test_gather_rows_gradient_with_repeated_rows),
            CUNIT_TEST(test_conv4_gradient_across_sequence_boundaries), CUNIT_TEST(test_chunk_layout_gradient),
            CUNIT_TEST(test_cross_entropy_gradient_skips_ignored), CUNIT_TEST(test_gradcheck_passes_a_correct_backward), CUNIT_TEST(test_gradcheck_detects_a_wrong_sign),
-           CUNIT_TEST(test_gradcheck_detects_a_missing_term))
+           CUNIT_TEST(test_gradcheck_detects_a_missing_term),
+           CUNIT_TEST(test_gradcheck_with_finer_steps_still_detects_a_wrong_sign))

@@ -1,6 +1,6 @@
 /* Central finite differences against the tape's gradients. The checked function is
  * f(inputs) = sum(out * R) for a fixed random R, so every output element contributes.
- * Criterion: max |numeric - analytic| <= tol * max |numeric| over each input. */
+ * Criterion: max |numeric - analytic| <= tol * max |numeric| over each input (see refine). */
 #ifndef MADSWEEP_GRADCHECK_H
 #define MADSWEEP_GRADCHECK_H
 
@@ -28,6 +28,11 @@ typedef struct gradcheck_spec {
     void *ctx;
     float step;   /* finite-difference step h */
     float tol;    /* see the criterion above */
+    /* > 0: an element whose error at h exceeds half the tolerance is measured again at h/3,
+     * h/9, ... (up to refine times), and its smallest error counts. For functions with bends sharper than a float32 step
+     * can follow, such as G / sqrt(G*G + 1e-8) near G = 0, or a layernorm over two values: there
+     * the difference quotient at h is wrong, while a wrong backward disagrees at every step. */
+    int refine;
     unsigned seed;
 } gradcheck_spec_t;
 
