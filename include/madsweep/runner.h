@@ -18,6 +18,7 @@ typedef struct runner_options {
     double cell_timeout; /* seconds per attempt (0: none) */
     double progress_every; /* seconds between progress lines (30) */
     volatile sig_atomic_t *stop; /* set asynchronously (SIGUSR1, SIGTERM): stop after the step */
+    const char *sweep_text;      /* the sweep file's text, kept as DIR/sweep.json for the report */
     int rank, size;
     char host[256];
 } runner_options_t;

@@ -80,7 +80,7 @@ int cmd_sweep(int argc, char **argv)
     sweep_t s = {0};
     rc = share_sweep_text(o.positional[0], ro.rank, &text);
     rc = rc ? rc : sweep_parse(o.positional[0], text, &s);
-    free(text);
+    ro.sweep_text = text;
     if (rc == MS_OK) {
         snprintf(out_dir, sizeof out_dir, "%s", o.out ? o.out : s.out_dir[0] ? s.out_dir : "results");
         if (!o.out && !s.out_dir[0])
@@ -92,6 +92,7 @@ int cmd_sweep(int argc, char **argv)
             rc = runner_run(&ro, &s);
     }
     sweep_free(&s);
+    free(text);
     if (rc != MS_OK && ro.rank != 0)
         ms_error_clear(); /* rank 0 says it once */
     if (stop_requested && rc == MS_OK && ro.rank == 0)

@@ -204,6 +204,22 @@ static void release_workers(const runner_options_t *o)
     }
 }
 
+/* DIR/sweep.json: the sweep this folder holds, so that the report knows which cells to expect. */
+static int keep_sweep_text(const runner_options_t *o)
+{
+    char path[4200], tmp[4300];
+    snprintf(path, sizeof path, "%s/sweep.json", o->out_dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = o->sweep_text ? fopen(tmp, "w") : NULL;
+    if (!o->sweep_text)
+        return MS_OK;
+    bool ok = f && fputs(o->sweep_text, f) >= 0;
+    ok = f && fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0)
+        return ms_fail(MS_ERR_RUN, "cannot write '%s' (check free space)", path);
+    return MS_OK;
+}
+
 int runner_run(const runner_options_t *o, const sweep_t *s)
 {
     if (o->rank != 0) {
@@ -216,6 +232,7 @@ int runner_run(const runner_options_t *o, const sweep_t *s)
     t.reasons = calloc((size_t)s->n_cells, sizeof *t.reasons);
     ledger_t ledger = {.fd = -1, .lock_fd = -1};
     int rc = t.plan && t.reasons ? ledger_open(&ledger, o->out_dir) : ms_fail(MS_ERR_RUN, "out of memory");
+    rc = rc ? rc : keep_sweep_text(o);
     rc = rc ? rc : runner_plan(o, s, &ledger, t.plan);
     for (int i = 0; rc == MS_OK && i < s->n_cells; i++) {
         cell_status_t st = t.plan[i].state;
