@@ -11,7 +11,7 @@ enum { CLI_MAX_SETS = 64 };
 /* Every option any subcommand takes, as given on the command line (NULL when absent). */
 typedef struct cli_options {
     const char *variant, *task, *out, *split, *seed, *lr, *wd, *epochs, *count, *batch;
-    const char *max_attempts, *cell_timeout;
+    const char *max_attempts, *cell_timeout, *reference, *metric;
     bool dry_run, retry_failed; /* flags: no value */
     const char *sets[CLI_MAX_SETS]; /* "key=value" */
     int n_sets;
@@ -40,5 +40,9 @@ int cmd_data(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+/* The report of a finished (or stopped) sweep; a failure is a warning, and the sweep's own error
+ * message is kept. */
+void cli_report_after_sweep(const char *dir);
 
 #endif

@@ -90,6 +90,8 @@ int cmd_sweep(int argc, char **argv)
             rc = ro.rank == 0 ? runner_dry_run(&ro, &s) : MS_OK;
         else
             rc = runner_run(&ro, &s);
+        if (!o.dry_run && ro.rank == 0 && rc != MS_ERR_INPUT)
+            cli_report_after_sweep(out_dir); /* also after a stop or failed cells */
     }
     sweep_free(&s);
     free(text);

@@ -17,6 +17,7 @@ static const struct {
     {"sweep", cmd_sweep,
      "sweep SWEEP.json [--out DIR] [--dry-run] [--retry-failed] [--max-attempts K] [--cell-timeout SECONDS]\n"
      "           (under mpirun: rank 0 dispatches cells to the other ranks)"},
+    {"report", cmd_report, "report DIR [--reference CSV] [--metric mad|token]"},
     {"list", cmd_list, "list variants|tasks"},
 };
 

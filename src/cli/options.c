@@ -17,7 +17,7 @@ static const char **option_slot(cli_options_t *o, const char *name)
         {"variant", &o->variant}, {"task", &o->task}, {"out", &o->out}, {"split", &o->split},
         {"seed", &o->seed}, {"lr", &o->lr}, {"wd", &o->wd}, {"epochs", &o->epochs},
         {"count", &o->count}, {"batch", &o->batch}, {"max-attempts", &o->max_attempts},
-        {"cell-timeout", &o->cell_timeout},
+        {"cell-timeout", &o->cell_timeout}, {"reference", &o->reference}, {"metric", &o->metric},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(table[i].name, name) == 0)
