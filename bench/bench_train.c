@@ -2,6 +2,7 @@
  * OpenBLAS sgemm peak on this thread, and (by bench/run) the PyTorch reference's step.
  * The FLOP count is model_flops_per_token (src/nn/flops.c). */
 #include <cblas.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,42 @@ static double sgemm_peak_gflops(void)
     return 2.0 * n * n * n / best / 1e9;
 }
 
+typedef struct timing {
+    double best, mean, gflops;
+} timing_t;
+
+/* warmup + steps training steps of one variant on d; the best and mean step time. */
+static int time_variant(const variant_t *v, const task_setting_t *s, const dataset_t *d, int warmup, int steps,
+                        timing_t *out)
+{
+    run_config_t cfg;
+    run_config_default(&cfg, v, s);
+    trainer_t tr;
+    if (trainer_create(&tr, &cfg, d, d) != MS_OK)
+        return 1;
+    int *rows = malloc(sizeof(int) * (size_t)d->count);
+    for (int i = 0; i < d->count; i++)
+        rows[i] = i;
+    double best = 1e30, total = 0, loss;
+    int64_t scored;
+    int rc = 0;
+    for (int i = 0; i < warmup + steps && !rc; i++) {
+        double t = now();
+        rc = trainer_step(&tr, rows, d->count, 1e-3, &loss, &scored);
+        t = now() - t;
+        if (i >= warmup) {
+            best = t < best ? t : best;
+            total += t;
+        }
+    }
+    out->best = best;
+    out->mean = total / steps;
+    out->gflops = model_flops_per_token(&tr.model.cfg) * d->count * d->length / best / 1e9;
+    trainer_free(&tr);
+    free(rows);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *variant_name = "delta_net_4layer";
@@ -43,9 +80,13 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--steps")) steps = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--seq-len")) len = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--batch")) batch = atoi(argv[i + 1]);
-        else { fprintf(stderr, "usage: bench_train [--variant V] [--steps N] [--seq-len L] [--batch B]\n"); return 2; }
+        else {
+            fprintf(stderr, "usage: bench_train [--variant V|all] [--steps N] [--seq-len L] [--batch B]\n");
+            return 2;
+        }
     }
-    const variant_t *v = variant_find(variant_name);
+    bool all = strcmp(variant_name, "all") == 0;
+    const variant_t *v = all ? variant_at(0) : variant_find(variant_name);
     if (!v) {
         fprintf(stderr, "%s\n", ms_error_message());
         return 2;
@@ -61,37 +102,33 @@ int main(int argc, char **argv)
         d.inputs[i] = (int32_t)rng_below(&r, vocab);
         d.targets[i] = (int32_t)rng_below(&r, vocab);
     }
-    run_config_t cfg;
-    run_config_default(&cfg, v, &s);
-    trainer_t tr;
-    if (trainer_create(&tr, &cfg, &d, &d) != MS_OK) {
+    double tokens = (double)batch * len;
+    int rc = 0;
+    if (all) {
+        /* every variant against the baseline, each timed right after its own baseline measurement
+         * so that drift in the machine's load shows in both */
+        printf("| variant | s/step | baseline s/step | tokens/s | relative to delta_net_4layer |\n|---|---|---|---|---|\n");
+        for (int i = 0; i < variant_count() && !rc; i++) {
+            timing_t base, mine;
+            rc = time_variant(variant_at(0), &s, &d, warmup, steps, &base);
+            rc = rc ? rc : time_variant(variant_at(i), &s, &d, warmup, steps, &mine);
+            if (!rc)
+                printf("| %s | %.3f | %.3f | %.0f | %.2fx the time |\n", variant_at(i)->name, mine.best, base.best,
+                       tokens / mine.best, mine.best / base.best);
+            fflush(stdout);
+        }
+    } else {
+        timing_t t;
+        rc = time_variant(v, &s, &d, warmup, steps, &t);
+        double peak = sgemm_peak_gflops();
+        if (!rc)
+            printf("{\"variant\": \"%s\", \"batch\": %d, \"seq_len\": %d, \"tokens_per_second\": %.1f, "
+                   "\"seconds_per_step\": %.4f, \"steps\": %d, \"mean_seconds_per_step\": %.4f, \"gflops\": %.2f, "
+                   "\"sgemm_peak_gflops\": %.2f, \"fraction_of_peak\": %.3f}\n",
+                   variant_name, batch, len, tokens / t.best, t.best, steps, t.mean, t.gflops, peak, t.gflops / peak);
+    }
+    if (rc)
         fprintf(stderr, "%s\n", ms_error_message());
-        return 1;
-    }
-    int *rows = malloc(sizeof(int) * batch);
-    for (int i = 0; i < batch; i++)
-        rows[i] = i;
-    double best = 1e30, total = 0, loss;
-    int64_t scored;
-    for (int i = 0; i < warmup + steps; i++) {
-        double t = now();
-        if (trainer_step(&tr, rows, batch, 1e-3, &loss, &scored) != MS_OK) {
-            fprintf(stderr, "%s\n", ms_error_message());
-            return 1;
-        }
-        t = now() - t;
-        if (i >= warmup) {
-            best = t < best ? t : best;
-            total += t;
-        }
-    }
-    double peak = sgemm_peak_gflops(), tokens = (double)batch * len;
-    double gflops = model_flops_per_token(&tr.model.cfg) * tokens / best / 1e9;
-    printf("{\"variant\": \"%s\", \"batch\": %d, \"seq_len\": %d, \"tokens_per_second\": %.1f, "
-           "\"seconds_per_step\": %.4f, \"steps\": %d, \"mean_seconds_per_step\": %.4f, \"gflops\": %.2f, "
-           "\"sgemm_peak_gflops\": %.2f, \"fraction_of_peak\": %.3f}\n",
-           variant_name, batch, len, tokens / best, best, steps, total / steps, gflops, peak, gflops / peak);
-    trainer_free(&tr);
-    free(rows), free(d.inputs), free(d.targets);
-    return 0;
+    free(d.inputs), free(d.targets);
+    return rc ? 1 : 0;
 }
