@@ -12,9 +12,10 @@ typedef enum binary_kind { BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_DIV } bina
 static void binary_backward(tape_t *t, const tape_node_t *nd)
 {
     tensor_t *a = nd->in[0], *b = nd->in[1];
-    const float *dy = tensor_grad(t, nd->out), *y = nd->out->data;
-    float *da = a->requires_grad ? tensor_grad(t, a) : NULL;
-    float *db = b->requires_grad ? tensor_grad(t, b) : NULL;
+    const float *dy = tensor_grad(t, nd->out), *y = nd->out->data, *pa = a->data, *pb = b->data;
+    bool fa = false, fb = false; /* a == b (mul(x, x)): the second request finds it not fresh */
+    float *da = a->requires_grad ? tensor_grad_for_overwrite(t, a, &fa) : NULL;
+    float *db = b->requires_grad ? tensor_grad_for_overwrite(t, b, &fb) : NULL;
     if (!dy)
         return;
     size_t n = a->numel;
@@ -23,28 +24,22 @@ static void binary_backward(tape_t *t, const tape_node_t *nd)
     case BINARY_SUB: {
         float sign = nd->i[0] == BINARY_SUB ? -1.0f : 1.0f;
         if (da)
-            for (size_t i = 0; i < n; i++)
-                da[i] += dy[i];
+            GRAD_STORE(fa, n, da, dy[i]);
         if (db)
-            for (size_t i = 0; i < n; i++)
-                db[i] += sign * dy[i];
+            GRAD_STORE(fb, n, db, sign * dy[i]);
         break;
     }
     case BINARY_MUL:
         if (da)
-            for (size_t i = 0; i < n; i++)
-                da[i] += dy[i] * b->data[i];
+            GRAD_STORE(fa, n, da, dy[i] * pb[i]);
         if (db)
-            for (size_t i = 0; i < n; i++)
-                db[i] += dy[i] * a->data[i];
+            GRAD_STORE(fb, n, db, dy[i] * pa[i]);
         break;
     case BINARY_DIV: /* y = a / b: da = dy / b, db = -dy y / b */
         if (da)
-            for (size_t i = 0; i < n; i++)
-                da[i] += dy[i] / b->data[i];
+            GRAD_STORE(fa, n, da, dy[i] / pb[i]);
         if (db)
-            for (size_t i = 0; i < n; i++)
-                db[i] -= dy[i] * y[i] / b->data[i];
+            GRAD_STORE(fb, n, db, -dy[i] * y[i] / pb[i]);
         break;
     }
 }
@@ -100,12 +95,12 @@ static void affine_backward(tape_t *t, const tape_node_t *nd)
 {
     tensor_t *x = nd->in[0];
     const float *dy = tensor_grad(t, nd->out);
-    float *dx = tensor_grad(t, x);
+    bool fresh;
+    float *dx = tensor_grad_for_overwrite(t, x, &fresh);
     if (!dy || !dx)
         return;
     float scale = nd->f[0];
-    for (size_t i = 0; i < x->numel; i++)
-        dx[i] += scale * dy[i];
+    GRAD_STORE(fresh, x->numel, dx, scale * dy[i]);
 }
 
 tensor_t *op_affine(tape_t *t, tensor_t *x, float scale, float shift)
@@ -158,37 +153,31 @@ static void unary_forward(unary_kind_t kind, const float *restrict x, float *res
     }
 }
 
-/* dx += dy * f'(x), given y = f(x); one loop per kind so that each vectorises. */
+/* dx (+)= dy * f'(x), given y = f(x); one loop per kind so that each vectorises. */
 static void unary_backward_kernel(unary_kind_t kind, const float *restrict x, const float *restrict y,
-                                  const float *restrict dy, float *restrict dx, size_t n)
+                                  const float *restrict dy, float *restrict dx, size_t n, bool fresh)
 {
+    const float phi_scale = (float)(0.5 * M_2_SQRTPI * M_SQRT1_2); /* 1 / sqrt(2 pi) */
     switch (kind) {
     case UNARY_SILU:
-        for (size_t i = 0; i < n; i++) {
-            float s = fast_sigmoidf(x[i]);
-            dx[i] += dy[i] * s * (1.0f + x[i] * (1.0f - s));
-        }
+        GRAD_STORE(fresh, n, dx, dy[i] * fast_sigmoidf(x[i]) * (1.0f + x[i] * (1.0f - fast_sigmoidf(x[i]))));
         break;
     case UNARY_SIGMOID:
-        for (size_t i = 0; i < n; i++)
-            dx[i] += dy[i] * y[i] * (1.0f - y[i]);
+        GRAD_STORE(fresh, n, dx, dy[i] * y[i] * (1.0f - y[i]));
         break;
     case UNARY_EXP:
-        for (size_t i = 0; i < n; i++)
-            dx[i] += dy[i] * y[i];
+        GRAD_STORE(fresh, n, dx, dy[i] * y[i]);
         break;
     case UNARY_SQRT:
-        for (size_t i = 0; i < n; i++)
-            dx[i] += dy[i] * 0.5f / y[i];
+        GRAD_STORE(fresh, n, dx, dy[i] * 0.5f / y[i]);
         break;
     case UNARY_GELU: /* Phi(x) + x phi(x) */
-        for (size_t i = 0; i < n; i++)
-            dx[i] += dy[i] * (0.5f * (1.0f + erff(x[i] * (float)M_SQRT1_2)) +
-                              x[i] * fast_expf(-0.5f * x[i] * x[i]) * (float)(0.5 * M_2_SQRTPI * M_SQRT1_2));
+        GRAD_STORE(fresh, n, dx,
+                   dy[i] * (0.5f * (1.0f + erff(x[i] * (float)M_SQRT1_2)) +
+                            x[i] * fast_expf(-0.5f * x[i] * x[i]) * phi_scale));
         break;
     case UNARY_SOFTPLUS:
-        for (size_t i = 0; i < n; i++)
-            dx[i] += dy[i] * (x[i] > 20.0f ? 1.0f : fast_sigmoidf(x[i]));
+        GRAD_STORE(fresh, n, dx, dy[i] * (x[i] > 20.0f ? 1.0f : fast_sigmoidf(x[i])));
         break;
     }
 }
@@ -197,9 +186,10 @@ static void unary_backward(tape_t *t, const tape_node_t *nd)
 {
     tensor_t *x = nd->in[0];
     const float *dy = tensor_grad(t, nd->out);
-    float *dx = tensor_grad(t, x);
+    bool fresh;
+    float *dx = tensor_grad_for_overwrite(t, x, &fresh);
     if (dy && dx)
-        unary_backward_kernel((unary_kind_t)nd->i[0], x->data, nd->out->data, dy, dx, x->numel);
+        unary_backward_kernel((unary_kind_t)nd->i[0], x->data, nd->out->data, dy, dx, x->numel, fresh);
 }
 
 tensor_t *op_unary(tape_t *t, tensor_t *x, unary_kind_t kind)
@@ -225,7 +215,8 @@ static void swiglu_backward(tape_t *t, const tape_node_t *nd)
 {
     tensor_t *x = nd->in[0];
     const float *dy = tensor_grad(t, nd->out);
-    float *dx = tensor_grad(t, x);
+    bool fresh;
+    float *dx = tensor_grad_for_overwrite(t, x, &fresh);
     if (!dy || !dx)
         return;
     size_t rows = tensor_rows(x);
@@ -233,11 +224,8 @@ static void swiglu_backward(tape_t *t, const tape_node_t *nd)
     for (size_t r = 0; r < rows; r++) {
         const float *a = x->data + r * 2 * f, *b = a + f, *g = dy + r * f;
         float *da = dx + r * 2 * f, *db = da + f;
-        for (int j = 0; j < f; j++) {
-            float s = fast_sigmoidf(a[j]);
-            da[j] += g[j] * b[j] * s * (1.0f + a[j] * (1.0f - s));
-            db[j] += g[j] * a[j] * s;
-        }
+        GRAD_STORE(fresh, (size_t)f, da, g[i] * b[i] * fast_sigmoidf(a[i]) * (1.0f + a[i] * (1.0f - fast_sigmoidf(a[i]))));
+        GRAD_STORE(fresh, (size_t)f, db, g[i] * a[i] * fast_sigmoidf(a[i]));
     }
 }
 

@@ -27,6 +27,21 @@ static inline bool op_ready(tape_t *t, int n, ...)
 void gemm_f32(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float *a,
               const float *b, float beta, float *c);
 
+/* dst[i] = expr, or dst[i] += expr, for i in [0, n): a backward that is first to write an
+ * input's gradient (tensor_grad_for_overwrite said fresh) assigns, which saves zeroing it and
+ * reading the zeros back. expr is written in terms of i. */
+#define GRAD_STORE(fresh, n, dst, expr)                \
+    do {                                               \
+        float *restrict dst_ = (dst);                  \
+        size_t n_ = (n);                               \
+        if (fresh)                                     \
+            for (size_t i = 0; i < n_; i++)            \
+                dst_[i] = (expr);                      \
+        else                                           \
+            for (size_t i = 0; i < n_; i++)            \
+                dst_[i] += (expr);                     \
+    } while (0)
+
 /* Fails the tape with both shapes in the message. */
 tensor_t *op_shape_mismatch(tape_t *t, const char *op, const tensor_t *a, const tensor_t *b);
 

@@ -10,7 +10,8 @@ static void rmsnorm_backward(tape_t *t, const tape_node_t *nd)
 {
     tensor_t *x = nd->in[0], *w = nd->in[1];
     const float *dy = tensor_grad(t, nd->out), *rstd = nd->saved;
-    float *dx = x->requires_grad ? tensor_grad(t, x) : NULL;
+    bool fresh = false;
+    float *dx = x->requires_grad ? tensor_grad_for_overwrite(t, x, &fresh) : NULL;
     float *dw = w->requires_grad ? tensor_grad(t, w) : NULL;
     if (!dy)
         return;
@@ -25,8 +26,8 @@ static void rmsnorm_backward(tape_t *t, const tape_node_t *nd)
             for (int j = 0; j < c; j++)
                 dot += w->data[j] * dyr[j] * xr[j];
             float k = s * s * s * dot / (float)c;
-            for (int j = 0; j < c; j++)
-                dx[r * c + j] += s * w->data[j] * dyr[j] - k * xr[j];
+            const float *wd = w->data;
+            GRAD_STORE(fresh, (size_t)c, dx + r * c, s * wd[i] * dyr[i] - k * xr[i]);
         }
         if (dw)
             for (int j = 0; j < c; j++)
@@ -74,7 +75,8 @@ static void l2norm_backward(tape_t *t, const tape_node_t *nd)
 {
     tensor_t *x = nd->in[0];
     const float *dy = tensor_grad(t, nd->out), *inv = nd->saved;
-    float *dx = tensor_grad(t, x);
+    bool fresh;
+    float *dx = tensor_grad_for_overwrite(t, x, &fresh);
     if (!dy || !dx)
         return;
     size_t rows = tensor_rows(x);
@@ -85,8 +87,7 @@ static void l2norm_backward(tape_t *t, const tape_node_t *nd)
         for (int j = 0; j < c; j++)
             dot += dyr[j] * xr[j];
         float k = n * n * n * dot; /* dx_j = n dy_j - n^3 x_j sum_i dy_i x_i */
-        for (int j = 0; j < c; j++)
-            dx[r * c + j] += n * dyr[j] - k * xr[j];
+        GRAD_STORE(fresh, (size_t)c, dx + r * c, n * dyr[i] - k * xr[i]);
     }
 }
 
