@@ -241,6 +241,26 @@ static void runlog_release(runlog_t *log)
     free(log);
 }
 
+/* A runlog_t for path with its row types and no file yet; NULL (with an error) when out of
+ * memory. */
+static runlog_t *runlog_alloc(const char *path)
+{
+    runlog_t *log = calloc(1, sizeof *log);
+    if (log)
+        log->path = strdup(path);
+    if (!log || !log->path) {
+        free(log);
+        ms_fail(MS_ERR_RUN, "out of memory opening run log '%s'", path);
+        return NULL;
+    }
+    log->file = log->provenance = log->steps = log->epochs = H5I_INVALID_HID;
+    log->step_rows.row_size = sizeof(step_row_t);
+    log->epoch_rows.row_size = sizeof(epoch_row_t);
+    log->step_type = step_type_create();
+    log->epoch_type = epoch_type_create();
+    return log;
+}
+
 int runlog_open(runlog_t **out, const char *path, const char *config_json)
 {
     *out = NULL;
@@ -250,19 +270,11 @@ int runlog_open(runlog_t **out, const char *path, const char *config_json)
     int rc = config_parse(&root, path, config_json);
     if (rc)
         return rc;
-    runlog_t *log = calloc(1, sizeof *log);
-    if (log)
-        log->path = strdup(path);
-    if (!log || !log->path) {
-        free(log);
+    runlog_t *log = runlog_alloc(path);
+    if (!log) {
         cJSON_Delete(root);
-        return ms_fail(MS_ERR_RUN, "out of memory opening run log '%s'", path);
+        return MS_ERR_RUN;
     }
-    log->provenance = log->steps = log->epochs = H5I_INVALID_HID;
-    log->step_rows.row_size = sizeof(step_row_t);
-    log->epoch_rows.row_size = sizeof(epoch_row_t);
-    log->step_type = step_type_create();
-    log->epoch_type = epoch_type_create();
     log->file = h5_create_as(path, "run log");
     if (log->file < 0) {
         cJSON_Delete(root);
@@ -300,18 +312,9 @@ int runlog_open(runlog_t **out, const char *path, const char *config_json)
 int runlog_reopen(runlog_t **out, const char *path)
 {
     *out = NULL;
-    runlog_t *log = calloc(1, sizeof *log);
-    if (log)
-        log->path = strdup(path);
-    if (!log || !log->path) {
-        free(log);
-        return ms_fail(MS_ERR_RUN, "out of memory reopening run log '%s'", path);
-    }
-    log->provenance = log->steps = log->epochs = H5I_INVALID_HID;
-    log->step_rows.row_size = sizeof(step_row_t);
-    log->epoch_rows.row_size = sizeof(epoch_row_t);
-    log->step_type = step_type_create();
-    log->epoch_type = epoch_type_create();
+    runlog_t *log = runlog_alloc(path);
+    if (!log)
+        return MS_ERR_RUN;
     log->file = h5_open(path, 1);
     if (log->file >= 0) {
         h5_quiet_t q = h5_quiet_begin();
