@@ -27,3 +27,11 @@ wait_for() {
 count_lines() { local n; n=$(grep -c "$2" "$1/ledger.tsv" 2>/dev/null); echo "${n:-0}"; }
 ok_lines() { count_lines "$1" $'\tok\t'; }
 busy() { [ "$(ok_lines "$1")" -ge 1 ] && compgen -G "$1/runs/*/*/*.part" >/dev/null; }
+
+# Starts the smoke sweep with 3 ranks into $WORK/out in the background (its pid in $job) and
+# waits until a worker is mid-run.
+start_busy_smoke() {
+  "${MPIRUN[@]}" 3 "$BIN" sweep "$SMOKE" --out "$WORK/out" >"$WORK/first.log" 2>&1 &
+  job=$!
+  wait_for 120 busy "$WORK/out" || fail "no worker got busy"
+}

@@ -6,9 +6,7 @@ BIN=$1 WORK=$2 REF=$3
 source "$(dirname "$0")/lib.sh"
 rm -rf "$WORK" && mkdir -p "$WORK"
 n=$(smoke_cells)
-"${MPIRUN[@]}" 3 "$BIN" sweep "$SMOKE" --out "$WORK/out" >"$WORK/first.log" 2>&1 &
-job=$!
-wait_for 120 busy "$WORK/out" || fail "no worker got busy"
+start_busy_smoke
 kill -USR1 "$job"
 wait "$job"
 status=$?

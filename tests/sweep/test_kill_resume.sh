@@ -6,9 +6,7 @@ BIN=$1 WORK=$2 REF=$3
 source "$(dirname "$0")/lib.sh"
 rm -rf "$WORK" && mkdir -p "$WORK"
 n=$(smoke_cells)
-"${MPIRUN[@]}" 3 "$BIN" sweep "$SMOKE" --out "$WORK/out" >"$WORK/first.log" 2>&1 &
-job=$!
-wait_for 120 busy "$WORK/out" || fail "no worker got busy"
+start_busy_smoke
 victim=""
 for pid in $(pgrep -f "madsweep sweep $SMOKE"); do
   if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1'; then victim=$pid; fi

@@ -1,5 +1,6 @@
 /* The task registry: names, titles, lookup, baselines, input lengths and the grid (tasks.md §7). */
 #include "cunit_main.h"
+#include "task_testing.h"
 
 #include "madsweep/error.h"
 #include "madsweep/task.h"
@@ -7,21 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const names[] = {"compress", "context_recall", "fuzzy_recall",
-                                    "memorize", "noisy_recall",   "selective_copy"};
 static const char *const titles[] = {"Compress",     "Context Recall", "Fuzzy Recall",
                                      "Memorize",     "Noisy Recall",   "Selective Copy"};
-
-static task_setting_t baseline_of(const char *name)
-{
-    task_setting_t s;
-    const task_def_t *t = task_find(name);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-    task_setting_baseline(&s, t);
-    return s;
-}
-
-static bool message_has(const char *needle) { return strstr(ms_error_message(), needle) != NULL; }
 
 /* Field by field: a struct copy need not carry its padding, so memcmp could see noise. */
 static bool setting_equal(const task_setting_t *a, const task_setting_t *b)
@@ -36,7 +24,7 @@ static void test_task_names_follow_summary_column_order(void)
 {
     CU_ASSERT_EQUAL_FATAL(task_count(), 6);
     for (int i = 0; i < 6; i++) {
-        CU_ASSERT_STRING_EQUAL(task_at(i)->name, names[i]);
+        CU_ASSERT_STRING_EQUAL(task_at(i)->name, task_names[i]);
         CU_ASSERT_STRING_EQUAL(task_at(i)->title, titles[i]);
     }
     CU_ASSERT_PTR_NULL(task_at(6));
@@ -46,7 +34,7 @@ static void test_task_names_follow_summary_column_order(void)
 static void test_task_find_returns_each_task_by_exact_name(void)
 {
     for (int i = 0; i < 6; i++)
-        CU_ASSERT_PTR_EQUAL(task_find(names[i]), task_at(i));
+        CU_ASSERT_PTR_EQUAL(task_find(task_names[i]), task_at(i));
     CU_ASSERT_TRUE(task_find("compress")->autoencoder);
     CU_ASSERT_FALSE(task_find("memorize")->autoencoder);
 }
@@ -57,7 +45,7 @@ static void test_task_find_unknown_name_fails_listing_known_names(void)
     CU_ASSERT_PTR_NULL(task_find("Context_Recall"));
     CU_ASSERT_TRUE(message_has("Context_Recall"));
     for (int i = 0; i < 6; i++)
-        CU_ASSERT_TRUE(message_has(names[i]));
+        CU_ASSERT_TRUE(message_has(task_names[i]));
     CU_ASSERT_PTR_NULL(strchr(ms_error_message(), '\n'));
     CU_ASSERT_PTR_NULL(task_find("context"));
 }
@@ -85,7 +73,7 @@ static void test_task_input_length_trims_only_context_and_noisy_recall(void)
 {
     const int expect[] = {32, 127, 128, 32, 127, 256};
     for (int i = 0; i < 6; i++) {
-        task_setting_t s = baseline_of(names[i]);
+        task_setting_t s = baseline_of(task_names[i]);
         CU_ASSERT_EQUAL(task_input_length(&s), expect[i]);
     }
 }

@@ -1,5 +1,6 @@
 /* --set parsing, whole-setting validation and the JSON form of a setting (docs/tasks.md). */
 #include "cunit_main.h"
+#include "task_testing.h"
 
 #include "madsweep/error.h"
 #include "madsweep/task.h"
@@ -7,23 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const names[] = {"compress", "context_recall", "fuzzy_recall",
-                                    "memorize", "noisy_recall",   "selective_copy"};
-static task_setting_t baseline_of(const char *name)
-{
-    task_setting_t s;
-    const task_def_t *t = task_find(name);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-    task_setting_baseline(&s, t);
-    return s;
-}
-
-static bool message_has(const char *needle) { return strstr(ms_error_message(), needle) != NULL; }
-
 static void test_task_set_accepts_every_declared_key(void)
 {
     for (int i = 0; i < 6; i++) {
-        task_setting_t s = baseline_of(names[i]);
+        task_setting_t s = baseline_of(task_names[i]);
         for (const task_key_t *k = s.task->keys; k->name; k++) {
             CU_ASSERT_PTR_NOT_NULL(k->help);
             const char *v = strcmp(k->name, "frac_noise") == 0 ? "0.25" : "2";
@@ -128,7 +116,7 @@ static void test_task_validate_rejects_out_of_range_fields(void)
     CU_ASSERT_EQUAL(task_setting_validate(&s), MS_ERR_INPUT);
     CU_ASSERT_TRUE(message_has("frac_noise"));
     for (int i = 0; i < 6; i++) {
-        s = baseline_of(names[i]);
+        s = baseline_of(task_names[i]);
         s.num_test = 0;
         CU_ASSERT_EQUAL(task_setting_validate(&s), MS_ERR_INPUT);
         CU_ASSERT_TRUE(message_has("num_test"));
